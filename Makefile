@@ -1,0 +1,44 @@
+# Shakirt — the two commands are `make run` and `make test`; everything else they need is here.
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 5000
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test setup lint translations serve bench-demo
+
+run: setup ## Set up, load the demo world into an empty database, serve on 127.0.0.1:$(PORT)
+	$(FLASK) demo-data --if-empty
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup ## Set up, then run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.synced $(VENV)/.catalogs
+	$(FLASK) db upgrade
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+$(VENV)/.catalogs: $(VENV)/.synced $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+	$(BIN)/pybabel -q compile -d app/translations
+	touch $@
+
+translations: $(VENV)/.synced ## Extract new strings and merge them into every catalog
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o app/translations/messages.pot .
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check .

@@ -1,0 +1,11 @@
+"""Command-line commands, grouped by topic."""
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli.accounts import accounts_cli
+    from app.cli.demo import demo_data
+
+    app.cli.add_command(demo_data)
+    app.cli.add_command(accounts_cli)

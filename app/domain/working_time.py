@@ -1,0 +1,43 @@
+"""Working-time limits for trainees by age on the day of work (Labour Code of RK, art. 68–69).
+
+The limits live in LIMITS only: a change of law is one edit here.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class WorkingTimeLimit:
+    min_age: int  # inclusive
+    max_age: int | None  # exclusive; None for adults
+    hours_per_week: float
+    hours_per_day: float
+
+
+LIMITS: tuple[WorkingTimeLimit, ...] = (
+    WorkingTimeLimit(min_age=14, max_age=16, hours_per_week=24, hours_per_day=4.8),
+    WorkingTimeLimit(min_age=16, max_age=18, hours_per_week=36, hours_per_day=7.2),
+    WorkingTimeLimit(min_age=18, max_age=None, hours_per_week=40, hours_per_day=8),
+)
+
+MINIMUM_AGE = LIMITS[0].min_age
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Full years of age on a given day."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+def limit_for(birth_date: date, day: date) -> WorkingTimeLimit | None:
+    """The limit that applies to a person on a day, or None if too young to work."""
+    age = age_on(birth_date, day)
+    for limit in LIMITS:
+        if age >= limit.min_age and (limit.max_age is None or age < limit.max_age):
+            return limit
+    return None
+
+
+def is_minor(birth_date: date, day: date) -> bool:
+    return age_on(birth_date, day) < 18

@@ -1,0 +1,173 @@
+"""The figures on each role's home page, each aggregated in SQL within the user's scope."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import (
+    IN_SPECIALTY,
+    College,
+    DiaryEntry,
+    Enterprise,
+    EntryStatus,
+    GraduateOutcome,
+    OutcomeKind,
+    Placement,
+    PlacementStatus,
+    Role,
+    User,
+)
+from app.security import scope_of
+
+
+@dataclass
+class PlacementProgress:
+    placement: Placement
+    approved_hours: float
+    pending_hours: float
+
+    @property
+    def percent(self) -> int:
+        if not self.placement.required_hours:
+            return 0
+        return min(100, round(100 * self.approved_hours / self.placement.required_hours))
+
+
+def _placement_counts(user: User) -> dict[PlacementStatus, int]:
+    rows = db.session.execute(
+        select(Placement.status, func.count())
+        .where(scope_of(Placement, user))
+        .group_by(Placement.status)
+    )
+    counts = dict.fromkeys(PlacementStatus, 0)
+    counts.update(dict(rows.tuples().all()))
+    return counts
+
+
+def _waiting_entries(user: User) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(DiaryEntry)
+        .join(Placement, DiaryEntry.placement_id == Placement.id)
+        .where(scope_of(Placement, user), DiaryEntry.status == EntryStatus.SUBMITTED)
+    ) or 0
+
+
+def graduate_figures(user: User, year: int) -> dict[str, float | int]:
+    """Graduates of a year, employed in the specialty, and the rate — computed from records."""
+    graduates, employed, known = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((GraduateOutcome.outcome.in_(IN_SPECIALTY), 1))), 0),
+            func.coalesce(
+                func.sum(case((GraduateOutcome.outcome != OutcomeKind.UNKNOWN, 1))), 0
+            ),
+        ).where(scope_of(GraduateOutcome, user), GraduateOutcome.graduation_year == year)
+    ).one()
+    return {
+        "graduates": graduates,
+        "employed": employed,
+        "rate": round(100 * employed / graduates, 1) if graduates else 0.0,
+        "known_rate": round(100 * known / graduates, 1) if graduates else 0.0,
+    }
+
+
+def latest_graduation_year(user: User) -> int | None:
+    return db.session.scalar(
+        select(func.max(GraduateOutcome.graduation_year)).where(scope_of(GraduateOutcome, user))
+    )
+
+
+def admin_figures(user: User) -> dict:
+    year = latest_graduation_year(user)
+    return {
+        "colleges": db.session.scalar(select(func.count()).select_from(College)),
+        "enterprises": db.session.scalar(select(func.count()).select_from(Enterprise)),
+        "placements": _placement_counts(user),
+        "year": year,
+        "graduates": graduate_figures(user, year) if year else None,
+    }
+
+
+def coordinator_figures(user: User) -> dict:
+    year = latest_graduation_year(user)
+    return {
+        "placements": _placement_counts(user),
+        "waiting_entries": _waiting_entries(user),
+        "students": db.session.scalar(
+            select(func.count()).select_from(User).where(
+                User.college_id == user.college_id, User.role == Role.STUDENT
+            )
+        ),
+        "year": year,
+        "graduates": graduate_figures(user, year) if year else None,
+    }
+
+
+def employer_figures(user: User, today: date) -> dict:
+    enterprise = db.session.get(Enterprise, user.enterprise_id)
+    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
+    intake = db.session.scalar(
+        select(func.count()).select_from(Placement).where(
+            Placement.enterprise_id == user.enterprise_id,
+            Placement.status != PlacementStatus.TERMINATED,
+            Placement.start_date.between(year_start, year_end),
+        )
+    )
+    return {
+        "enterprise": enterprise,
+        "placements": _placement_counts(user),
+        "mentors": db.session.scalar(
+            select(func.count()).select_from(User).where(
+                User.enterprise_id == user.enterprise_id, User.role == Role.MENTOR
+            )
+        ),
+        "intake_this_year": intake,
+        "hires": db.session.scalar(
+            select(func.count()).select_from(GraduateOutcome).where(
+                GraduateOutcome.host_enterprise_id == user.enterprise_id,
+                GraduateOutcome.outcome == OutcomeKind.HIRED_BY_HOST,
+            )
+        ),
+    }
+
+
+def progress_of(user: User, statuses: tuple[PlacementStatus, ...]) -> list[PlacementProgress]:
+    """Placements in scope with approved and pending hours, in two queries whatever the count."""
+    approved = func.coalesce(
+        func.sum(case((DiaryEntry.status == EntryStatus.APPROVED, DiaryEntry.minutes))), 0
+    )
+    pending = func.coalesce(
+        func.sum(case((DiaryEntry.status == EntryStatus.SUBMITTED, DiaryEntry.minutes))), 0
+    )
+
+    rows = db.session.execute(
+        select(Placement, approved, pending)
+        .outerjoin(DiaryEntry, DiaryEntry.placement_id == Placement.id)
+        .where(scope_of(Placement, user), Placement.status.in_(statuses))
+        .group_by(Placement.id)
+        .order_by(Placement.start_date.desc())
+        .options(joinedload(Placement.student), joinedload(Placement.enterprise))
+    ).unique()
+    return [PlacementProgress(p, a / 60, w / 60) for p, a, w in rows]
+
+
+def mentor_figures(user: User) -> dict:
+    trainees = progress_of(user, (PlacementStatus.ACTIVE,))
+    return {
+        "trainees": trainees,
+        "waiting_entries": _waiting_entries(user),
+        "placements": _placement_counts(user),
+    }
+
+
+def student_figures(user: User) -> dict:
+    progress = progress_of(
+        user, (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.DRAFT)
+    )
+    return {"progress": progress, "current": progress[0] if progress else None}
+
+

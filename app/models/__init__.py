@@ -1,0 +1,61 @@
+"""The domain model: every table, importable from one place."""
+
+from app.models.activity import AuditEvent, Notification
+from app.models.assessments import (
+    Assessment,
+    AssessmentKind,
+    CompetencyRating,
+    HireRecommendation,
+)
+from app.models.base import Base, utcnow
+from app.models.organisations import (
+    College,
+    Competency,
+    Department,
+    Enterprise,
+    Group,
+    Partnership,
+    Specialty,
+)
+from app.models.outcomes import (
+    IN_SPECIALTY,
+    GraduateOutcome,
+    OfferStatus,
+    OutcomeKind,
+    RetentionCheck,
+)
+from app.models.people import Invitation, MentorProfile, Role, StudentProfile, User
+from app.models.placements import Placement, PlacementStatus
+from app.models.practice import DiaryEntry, EntryStatus
+
+__all__ = [
+    "IN_SPECIALTY",
+    "Assessment",
+    "AssessmentKind",
+    "AuditEvent",
+    "Base",
+    "College",
+    "Competency",
+    "CompetencyRating",
+    "Department",
+    "DiaryEntry",
+    "Enterprise",
+    "EntryStatus",
+    "GraduateOutcome",
+    "Group",
+    "HireRecommendation",
+    "Invitation",
+    "MentorProfile",
+    "Notification",
+    "OfferStatus",
+    "OutcomeKind",
+    "Partnership",
+    "Placement",
+    "PlacementStatus",
+    "RetentionCheck",
+    "Role",
+    "Specialty",
+    "StudentProfile",
+    "User",
+    "utcnow",
+]

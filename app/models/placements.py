@@ -1,0 +1,61 @@
+"""Placements: the dual-training agreements between a student, a college and an enterprise."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, TimestampMixin, enum_column
+from app.models.organisations import College, Department, Enterprise
+from app.models.people import User
+
+
+class PlacementStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    TERMINATED = "terminated"
+
+
+class Placement(TimestampMixin, Base):
+    __tablename__ = "placements"
+    __table_args__ = (
+        CheckConstraint("end_date > start_date", name="end_after_start"),
+        CheckConstraint("required_hours > 0", name="required_hours_positive"),
+        CheckConstraint(
+            "(status = 'terminated') = (terminated_on IS NOT NULL)", name="termination_date"
+        ),
+        Index("ix_placements_college_id_status", "college_id", "status"),
+        Index("ix_placements_enterprise_id_status", "enterprise_id", "status"),
+        Index("ix_placements_mentor_id_status", "mentor_id", "status"),
+        Index("ix_placements_student_id_status", "student_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id"))
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    required_hours: Mapped[int]
+    status: Mapped[PlacementStatus] = mapped_column(
+        enum_column(PlacementStatus, "placement_status"), default=PlacementStatus.DRAFT
+    )
+    parent_consent_on: Mapped[date | None] = mapped_column(Date)
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    terminated_on: Mapped[date | None] = mapped_column(Date)
+    termination_reason: Mapped[str] = mapped_column(Text, default="")
+    agreement_number: Mapped[str] = mapped_column(String(40), default="")
+
+    student: Mapped[User] = relationship(foreign_keys=[student_id])
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
+    college: Mapped[College] = relationship()
+    enterprise: Mapped[Enterprise] = relationship()
+    department: Mapped[Department | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"№{self.id}"

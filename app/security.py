@@ -1,0 +1,263 @@
+"""Authentication plumbing and authorization, written once and used by every view.
+
+Two ideas: a role check (`roles_required`) and object scoping (`scope_of`), which gives the SQL
+condition for the objects a user may see. Lists are filtered by it in SQL; a single object is
+loaded through `get_scoped_or_404`, so an object outside the scope answers 404 and reveals nothing.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import ColumnElement, Select, false, select, true
+
+from app.extensions import db, login_manager
+from app.models import (
+    Assessment,
+    College,
+    DiaryEntry,
+    Enterprise,
+    GraduateOutcome,
+    Group,
+    Notification,
+    Placement,
+    Role,
+    Specialty,
+    User,
+)
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+M = TypeVar("M")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Check a password in constant-ish time, whether or not the user exists."""
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        ok = _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return ok and user is not None and user.password_hash is not None
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only paths of our own site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Войдите, чтобы открыть эту страницу.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Load the user only if the session's version is still the user's current one."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session and remember-cookie of the user (logout, password change)."""
+    user.session_version += 1
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Let in only signed-in users with one of the roles; others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _placements_of(user: User) -> ColumnElement[bool]:
+    match user.role:
+        case Role.ADMIN:
+            return true()
+        case Role.COORDINATOR:
+            return Placement.college_id == user.college_id
+        case Role.EMPLOYER:
+            return Placement.enterprise_id == user.enterprise_id
+        case Role.MENTOR:
+            return Placement.mentor_id == user.id
+        case Role.STUDENT:
+            return Placement.student_id == user.id
+    return false()
+
+
+def _visible_placement_ids(user: User) -> Select:
+    return select(Placement.id).where(_placements_of(user))
+
+
+def _diary_entries_of(user: User) -> ColumnElement[bool]:
+    if user.role == Role.ADMIN:
+        return true()
+    return DiaryEntry.placement_id.in_(_visible_placement_ids(user))
+
+
+def _assessments_of(user: User) -> ColumnElement[bool]:
+    if user.role == Role.ADMIN:
+        return true()
+    return Assessment.placement_id.in_(_visible_placement_ids(user))
+
+
+def _users_of(user: User) -> ColumnElement[bool]:
+    """People a user may see: a college's own people, an enterprise's own staff, trainees."""
+    match user.role:
+        case Role.ADMIN:
+            return true()
+        case Role.COORDINATOR:
+            mentors_of_college = select(Placement.mentor_id).where(
+                Placement.college_id == user.college_id
+            )
+            return (
+                (User.college_id == user.college_id)
+                | User.id.in_(mentors_of_college)
+                | ((User.role.in_([Role.MENTOR, Role.EMPLOYER])) & User.enterprise_id.in_(
+                    _partner_enterprise_ids(user)
+                ))
+            )
+        case Role.EMPLOYER:
+            trainees = select(Placement.student_id).where(
+                Placement.enterprise_id == user.enterprise_id
+            )
+            return (User.enterprise_id == user.enterprise_id) | User.id.in_(trainees)
+        case Role.MENTOR:
+            trainees = select(Placement.student_id).where(Placement.mentor_id == user.id)
+            return (User.id == user.id) | User.id.in_(trainees)
+        case Role.STUDENT:
+            return User.id == user.id
+    return false()
+
+
+def _partner_enterprise_ids(user: User) -> Select:
+    from app.models import Partnership
+
+    return select(Partnership.enterprise_id).where(Partnership.college_id == user.college_id)
+
+
+def _enterprises_of(user: User) -> ColumnElement[bool]:
+    # Enterprises are regional: every coordinator may find any of them to partner with.
+    match user.role:
+        case Role.ADMIN | Role.COORDINATOR:
+            return true()
+        case Role.EMPLOYER | Role.MENTOR:
+            return Enterprise.id == user.enterprise_id
+        case Role.STUDENT:
+            return Enterprise.id.in_(
+                select(Placement.enterprise_id).where(Placement.student_id == user.id)
+            )
+    return false()
+
+
+def _colleges_of(user: User) -> ColumnElement[bool]:
+    match user.role:
+        case Role.ADMIN:
+            return true()
+        case Role.COORDINATOR | Role.STUDENT:
+            return College.id == user.college_id
+        case Role.EMPLOYER | Role.MENTOR:
+            return College.id.in_(select(Placement.college_id).where(_placements_of(user)))
+    return false()
+
+
+def _college_owned(column: Any) -> Callable[[User], ColumnElement[bool]]:
+    def condition(user: User) -> ColumnElement[bool]:
+        if user.role == Role.ADMIN:
+            return true()
+        if user.role in (Role.COORDINATOR, Role.STUDENT):
+            return column == user.college_id
+        return column.in_(select(Placement.college_id).where(_placements_of(user)))
+
+    return condition
+
+
+def _outcomes_of(user: User) -> ColumnElement[bool]:
+    match user.role:
+        case Role.ADMIN:
+            return true()
+        case Role.COORDINATOR:
+            return GraduateOutcome.college_id == user.college_id
+        case Role.EMPLOYER:
+            return GraduateOutcome.host_enterprise_id == user.enterprise_id
+        case Role.MENTOR:
+            return GraduateOutcome.placement_id.in_(_visible_placement_ids(user))
+        case Role.STUDENT:
+            return GraduateOutcome.student_id == user.id
+    return false()
+
+
+def _notifications_of(user: User) -> ColumnElement[bool]:
+    return Notification.user_id == user.id
+
+
+_SCOPES: dict[type, Callable[[User], ColumnElement[bool]]] = {
+    Placement: _placements_of,
+    DiaryEntry: _diary_entries_of,
+    Assessment: _assessments_of,
+    User: _users_of,
+    Enterprise: _enterprises_of,
+    College: _colleges_of,
+    Specialty: _college_owned(Specialty.college_id),
+    Group: _college_owned(Group.college_id),
+    GraduateOutcome: _outcomes_of,
+    Notification: _notifications_of,
+}
+
+
+def scope_of(model: type, user: User) -> ColumnElement[bool]:
+    """The SQL condition selecting the objects of `model` that `user` may see."""
+    try:
+        return _SCOPES[model](user)
+    except KeyError:
+        raise LookupError(f"no scope is defined for {model.__name__}") from None
+
+
+def scoped(model: type[M], user: User) -> Select[tuple[M]]:
+    """A select of the objects of `model` that `user` may see, to filter and page further."""
+    return select(model).where(scope_of(model, user))
+
+
+def get_scoped_or_404(model: type[M], object_id: int, user: User | None = None) -> M:
+    """Load one object within the user's scope; outside it the answer is 404, not its data."""
+    user = user or current_user
+    found = db.session.scalar(
+        select(model).where(model.id == object_id, scope_of(model, user))  # type: ignore[attr-defined]
+    )
+    if found is None:
+        abort(404)
+    return found
