@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from app import database  # noqa: F401  (registers the SQLite pragmas)
 from app.models.base import Base
 
 db = SQLAlchemy(model_class=Base)

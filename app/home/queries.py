@@ -43,7 +43,7 @@ def _placement_counts(user: User) -> dict[PlacementStatus, int]:
         .group_by(Placement.status)
     )
     counts = dict.fromkeys(PlacementStatus, 0)
-    counts.update(dict(rows.tuples().all()))
+    counts.update({row[0]: row[1] for row in rows})
     return counts
 
 

@@ -1,0 +1,15 @@
+"""Per-connection settings that SQLite needs to behave like a real database."""
+
+from sqlalchemy import Engine, event
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    # Enforce foreign keys; let readers and a writer work at once; wait for a lock, don't fail.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
