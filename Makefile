@@ -42,3 +42,9 @@ translations: $(VENV)/.synced ## Extract new strings and merge them into every c
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
+
+schema: $(VENV)/.synced ## Regenerate the one initial migration from the models (before the first release)
+	rm -f migrations/versions/*_initial_schema.py
+	rm -f instance/schema-check.db*
+	DATABASE_URL=sqlite:///$(CURDIR)/instance/schema-check.db $(FLASK) db migrate -m "initial schema" 2>&1 | tail -1
+	rm -f instance/schema-check.db*

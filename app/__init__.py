@@ -43,9 +43,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.auth.views import bp as auth_bp
-    from app.home.views import bp as home_bp
+# Feature packages, each with a blueprint `bp` in its views module.
+FEATURES = [
+    "auth",
+    "home",
+]
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for feature in FEATURES:
+        app.register_blueprint(import_module(f"app.{feature}.views").bp)

@@ -4,7 +4,8 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AuditEvent, User
@@ -45,3 +46,20 @@ def record(actor: User | None, action: str, obj: Any, changes: dict | None = Non
     )
     db.session.add(event)
     return event
+
+
+def history_of(obj: Any, limit: int = 200) -> list[AuditEvent]:
+    """The audit events of one object, newest first, with their actors (one query).
+
+    Callers show it only on the page of an object the user was allowed to load.
+    """
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == type(obj).__tablename__,
+                   AuditEvent.object_id == obj.id)
+            .options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )

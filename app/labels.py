@@ -50,3 +50,21 @@ LABELS: dict[Enum, str] = {
 def label(value: Enum) -> str:
     """The translated name of a role or status."""
     return str(LABELS.get(value, value))
+
+
+ACTIONS: dict[str, str] = {
+    "created": _l("создано"),
+    "updated": _l("изменено"),
+    "deleted": _l("удалено"),
+    "password_changed": _l("пароль изменён"),
+}
+
+
+def register_actions(actions: dict[str, str]) -> None:
+    """Let a feature package name its own audit actions."""
+    ACTIONS.update(actions)
+
+
+def action_label(action: str) -> str:
+    """The translated name of an audit action."""
+    return str(ACTIONS.get(action, action))

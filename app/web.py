@@ -3,14 +3,20 @@
 from dataclasses import dataclass
 
 from flask import Flask, Response, request, url_for
-from flask_babel import format_date, format_decimal, format_number, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_number,
+    get_locale,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.domain.identifiers import mask_iin
 from app.extensions import db
-from app.labels import label
+from app.labels import action_label, label
 from app.models import EntryStatus, Notification, PlacementStatus, Role
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -74,6 +80,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         role_label=label,
+        action_label=action_label,
         status_label=label,
         mask_iin=mask_iin,
         format_decimal=format_decimal,
@@ -82,7 +89,9 @@ def init_app(app: Flask) -> None:
         PlacementStatus=PlacementStatus,
         EntryStatus=EntryStatus,
     )
-    app.jinja_env.filters.update(format_number=format_number, format_date=format_date)
+    app.jinja_env.filters.update(
+        format_number=format_number, format_date=format_date, format_datetime=format_datetime
+    )
 
     @app.context_processor
     def navigation_context() -> dict:

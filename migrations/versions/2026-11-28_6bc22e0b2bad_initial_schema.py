@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 596f72997926
+Revision ID: 6bc22e0b2bad
 Revises: 
-Create Date: 2026-11-28 15:47:01.303010
+Create Date: 2026-11-28 15:55:21.344476
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '596f72997926'
+revision = '6bc22e0b2bad'
 down_revision = None
 branch_labels = None
 depends_on = None
