@@ -1,5 +1,7 @@
 """Signing in and out, sessions, cookies, rate limits, CSRF and the safe `next` redirect."""
 
+import uuid
+
 import pytest
 
 from app.extensions import db
@@ -140,6 +142,28 @@ def test_repeated_failed_logins_are_rate_limited(client):
     response = client.post("/login", data={"email": user.email, "password": builders.PASSWORD})
     assert response.status_code == 429
     assert "Слишком много попыток" in response.get_data(as_text=True)
+
+
+def _redis_up() -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.mark.skipif(not _redis_up(), reason="Redis is not running on 127.0.0.1:6379")
+@pytest.mark.parametrize(
+    "app_config",
+    [{"LOGIN_RATE_LIMIT": "2 per minute", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+      "RATELIMIT_KEY_PREFIX": f"shakirt-test-{uuid.uuid4().hex}"}],
+)
+def test_rate_limit_can_live_in_redis(client):
+    user = builders.admin()
+    db.session.commit()
+    for _ in range(2):
+        client.post("/login", data={"email": user.email, "password": "x"})
+    assert client.post("/login", data={"email": user.email, "password": "x"}).status_code == 429
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
