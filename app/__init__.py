@@ -47,6 +47,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 FEATURES = [
     "auth",
     "home",
+    "organisations",
+    "people",
+    "invitations",
+    "dashboard",
+    "assessments",
+    "outcomes",
+    "placements",
+    "imports",
+    "documents",
+    "practice",
+    "notifications",
 ]
 
 

@@ -1,6 +1,6 @@
 """Languages: Russian by default, Kazakh and English by the user's choice or the browser's."""
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from app.extensions import babel
@@ -11,6 +11,8 @@ LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English
 def select_locale() -> str:
     """The signed-in user's choice, else the session's, else the browser's, else Russian."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands, services called from scripts
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:

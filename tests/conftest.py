@@ -169,6 +169,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Russian is the product's default language; the browser asks for it as a user here would.
+    return {**browser_context_args, "locale": "ru-RU"}
+
+
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
     """Serve the test app on 127.0.0.1 in a thread; yields its base URL."""

@@ -9,3 +9,7 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(demo_data)
     app.cli.add_command(accounts_cli)
+    from app.notifications.cli import notify_mentors, progress_alerts
+
+    app.cli.add_command(notify_mentors)
+    app.cli.add_command(progress_alerts)

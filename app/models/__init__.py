@@ -8,6 +8,7 @@ from app.models.assessments import (
     HireRecommendation,
 )
 from app.models.base import Base, utcnow
+from app.models.documents import DocumentKind, IssuedDocument
 from app.models.organisations import (
     College,
     Competency,
@@ -39,12 +40,14 @@ __all__ = [
     "CompetencyRating",
     "Department",
     "DiaryEntry",
+    "DocumentKind",
     "Enterprise",
     "EntryStatus",
     "GraduateOutcome",
     "Group",
     "HireRecommendation",
     "Invitation",
+    "IssuedDocument",
     "MentorProfile",
     "Notification",
     "OfferStatus",

@@ -3,10 +3,19 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, enum_column
+from app.models.base import Base, TimestampMixin, enum_column, utcnow
 from app.models.organisations import Competency
 from app.models.people import User
 from app.models.placements import Placement
@@ -53,3 +62,22 @@ class DiaryEntry(TimestampMixin, Base):
     @property
     def hours(self) -> float:
         return self.minutes / 60
+
+
+class PlacementHealth(Base):
+    """The last red/amber/green status recorded for a placement by the progress check.
+
+    Kept so that "turned red" is told to the coordinator once, on the transition only.
+    """
+
+    __tablename__ = "placement_health"
+    __table_args__ = (
+        CheckConstraint("status IN ('green', 'amber', 'red')", name="health_status"),
+    )
+
+    placement_id: Mapped[int] = mapped_column(
+        ForeignKey("placements.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6bc22e0b2bad
+Revision ID: 789c46e350ce
 Revises: 
-Create Date: 2026-11-28 15:55:21.344476
+Create Date: 2026-11-28 16:00:44.020267
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6bc22e0b2bad'
+revision = '789c46e350ce'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -158,6 +158,25 @@ def upgrade():
     )
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_invitations_user_id'), ['user_id'], unique=False)
+
+    op.create_table('issued_documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=16), nullable=False),
+    sa.Column('kind', sa.Enum('diary', 'assessment', 'agreement', 'report', name='document_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('object_id', sa.Integer(), nullable=True),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=False),
+    sa.Column('issued_at', sa.DateTime(), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['users.id'], name=op.f('fk_issued_documents_issued_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issued_documents')),
+    sa.UniqueConstraint('code', name=op.f('uq_issued_documents_code'))
+    )
+    with op.batch_alter_table('issued_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issued_documents_issued_by_id'), ['issued_by_id'], unique=False)
+        batch_op.create_index('ix_issued_documents_kind_object', ['kind', 'object_id', 'year', 'content_hash'], unique=False)
 
     op.create_table('mentor_profiles',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -308,6 +327,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_graduate_outcomes_specialty_id'), ['specialty_id'], unique=False)
         batch_op.create_index('ix_graduate_outcomes_year_college', ['graduation_year', 'college_id'], unique=False)
 
+    op.create_table('placement_health',
+    sa.Column('placement_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('changed_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("status IN ('green', 'amber', 'red')", name=op.f('ck_placement_health_health_status')),
+    sa.ForeignKeyConstraint(['placement_id'], ['placements.id'], name=op.f('fk_placement_health_placement_id_placements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('placement_id', name=op.f('pk_placement_health'))
+    )
     op.create_table('student_profiles',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('iin', sa.String(length=12), nullable=False),
@@ -361,6 +389,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_student_profiles_graduation_year'))
 
     op.drop_table('student_profiles')
+    op.drop_table('placement_health')
     with op.batch_alter_table('graduate_outcomes', schema=None) as batch_op:
         batch_op.drop_index('ix_graduate_outcomes_year_college')
         batch_op.drop_index(batch_op.f('ix_graduate_outcomes_specialty_id'))
@@ -391,6 +420,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mentor_profiles_department_id'))
 
     op.drop_table('mentor_profiles')
+    with op.batch_alter_table('issued_documents', schema=None) as batch_op:
+        batch_op.drop_index('ix_issued_documents_kind_object')
+        batch_op.drop_index(batch_op.f('ix_issued_documents_issued_by_id'))
+
+    op.drop_table('issued_documents')
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitations_user_id'))
 

@@ -1,0 +1,81 @@
+"""Scoped reads of the assessment pages: placements with their assessments, one assessment."""
+
+from dataclasses import dataclass
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.extensions import db
+from app.listing import ListRequest, ordered, paginate, search
+from app.models import (
+    Assessment,
+    AssessmentKind,
+    Placement,
+    PlacementStatus,
+    Role,
+    User,
+)
+from app.security import scope_of
+
+SORTABLE = {
+    "student": User.full_name,
+    "start": Placement.start_date,
+    "end": Placement.end_date,
+    "status": Placement.status,
+}
+# A draft agreement has no practice yet, so there is nothing to assess.
+LISTED_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.TERMINATED)
+
+
+@dataclass
+class PlacementAssessments:
+    placement: Placement
+    midterm: Assessment | None
+    final: Assessment | None
+
+    def of(self, kind: AssessmentKind) -> Assessment | None:
+        return self.midterm if kind == AssessmentKind.MIDTERM else self.final
+
+
+def visible_to(assessment: Assessment, user: User) -> bool:
+    """A draft is the mentor's working copy: others see an assessment once it is submitted."""
+    return assessment.is_submitted or (
+        user.role == Role.MENTOR and assessment.placement.mentor_id == user.id
+    )
+
+
+def placements_with_assessments(
+    user: User, req: ListRequest, status: PlacementStatus | None = None
+) -> tuple[Pagination, list[PlacementAssessments]]:
+    """A page of the user's placements, each with its mid-term and final (three queries)."""
+    stmt = (
+        select(Placement)
+        .join(User, Placement.student_id == User.id)
+        .where(scope_of(Placement, user), Placement.status.in_(LISTED_STATUSES))
+        .options(
+            contains_eager(Placement.student),
+            joinedload(Placement.mentor),
+            joinedload(Placement.enterprise),
+            joinedload(Placement.college),
+        )
+    )
+    if status is not None:
+        stmt = stmt.where(Placement.status == status)
+    stmt = ordered(search(stmt, req.q, User.full_name), SORTABLE, req, Placement.id)
+    pager = paginate(stmt, req)
+    ids = [p.id for p in pager.items]
+    found: dict[tuple[int, AssessmentKind], Assessment] = {}
+    if ids:
+        for assessment in db.session.scalars(
+            select(Assessment).where(Assessment.placement_id.in_(ids))
+        ):
+            found[(assessment.placement_id, assessment.kind)] = assessment
+    rows = [
+        PlacementAssessments(
+            p, found.get((p.id, AssessmentKind.MIDTERM)), found.get((p.id, AssessmentKind.FINAL))
+        )
+        for p in pager.items
+    ]
+    return pager, rows
+

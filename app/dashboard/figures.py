@@ -1,0 +1,263 @@
+"""The dashboard's figures: each a table of numbers, the chart drawn from the same numbers, and
+the rows its CSV export writes — so the chart, the table and the file cannot disagree."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date, format_decimal, format_number
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from app import charts
+from app.dashboard import queries
+from app.dashboard.queries import Filters
+from app.models import User
+
+TABLE_ROWS = 25
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = "text"  # text | int | percent | hours
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[tuple]
+    chart: Markup | None = None
+    note: str = ""
+    total: int = 0
+    hint: str = ""
+
+    @property
+    def shown_fewer(self) -> bool:
+        return self.total > len(self.rows)
+
+    @property
+    def wide(self) -> bool:
+        """Too many columns to sit beside its chart: the table goes below it."""
+        return len(self.columns) > 4
+
+
+@dataclass
+class Headline:
+    year: int
+    graduates: int = 0
+    employed: int = 0
+    known: int = 0
+    rate: float = 0.0
+    known_rate: float = 0.0
+
+
+@dataclass
+class Dashboard:
+    headline: Headline
+    funnel: dict[str, int]
+    figures: list[Figure] = field(default_factory=list)
+
+
+def rate(part: int, whole: int) -> float:
+    """A percentage to one decimal, 0 when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _pct(value: float) -> str:
+    return format_decimal(value, format="#,##0.0") + "%"
+
+
+def _hours(value: float) -> str:
+    return format_decimal(value, format="#,##0.#")
+
+
+def _int(value: float) -> str:
+    return format_number(int(value))
+
+
+GRADUATE_COLUMNS = [
+    Column(_l("Выпускники"), "int"),
+    Column(_l("Работают по специальности"), "int"),
+    Column(_l("Доля по специальности, %"), "percent"),
+    Column(_l("Исход известен, %"), "percent"),
+]
+
+
+def _graduate_cells(row: Any) -> tuple:
+    return (row.graduates, row.employed, rate(row.employed, row.graduates),
+            rate(row.known, row.graduates))
+
+
+def headline_of(by_year: list, f: Filters) -> Headline:
+    """The figure cards' year: the one chosen, else the latest with graduates."""
+    year = f.year or (by_year[-1].year if by_year else date.today().year)
+    for row in by_year:
+        if row.year == year:
+            return Headline(year, row.graduates, row.employed, row.known,
+                            rate(row.employed, row.graduates), rate(row.known, row.graduates))
+    return Headline(year)
+
+
+def graduates_by_year(by_year: list) -> Figure:
+    rows = [(row.year, *_graduate_cells(row)) for row in by_year]
+    chart = charts.bar_chart(
+        "graduates-by-year", str(_l("Выпускники и работающие по специальности по годам")),
+        [str(r[0]) for r in rows],
+        [(str(_l("Выпускники")), [r[1] for r in rows]),
+         (str(_l("По специальности")), [r[2] for r in rows])],
+        fmt=_int,
+    )
+    return Figure("graduates-by-year", str(_l("Выпускники по годам")),
+                  [Column(_l("Год выпуска")), *GRADUATE_COLUMNS], rows, chart, total=len(rows))
+
+
+def graduates_by_college(user: User, f: Filters, year: int, limit: int | None) -> Figure:
+    found = queries.graduates_by_college(user, f, year, limit)
+    rows = [(row.name, *_graduate_cells(row)) for row in found]
+    chart = charts.horizontal_bars(
+        "graduates-by-college", str(_l("Доля работающих по специальности по колледжам")),
+        [r[0] for r in rows], [r[3] for r in rows], fmt=_pct, max_value=100)
+    return Figure("graduates-by-college", str(_l("Выпуск %(year)s по колледжам", year=year)),
+                  [Column(_l("Колледж")), *GRADUATE_COLUMNS], rows, chart,
+                  total=found[0].total if found else 0)
+
+
+def graduates_by_specialty(user: User, f: Filters, year: int, limit: int | None) -> Figure:
+    found = queries.graduates_by_specialty(user, f, year, limit)
+    rows = [(row.code, row.name, *_graduate_cells(row)) for row in found]
+    chart = charts.horizontal_bars(
+        "graduates-by-specialty", str(_l("Доля работающих по специальности по специальностям")),
+        [f"{r[0]} {r[1]}" for r in rows], [r[4] for r in rows], fmt=_pct, max_value=100)
+    return Figure("graduates-by-specialty",
+                  str(_l("Выпуск %(year)s по специальностям", year=year)),
+                  [Column(_l("Код")), Column(_l("Специальность")), *GRADUATE_COLUMNS], rows,
+                  chart, total=found[0].total if found else 0)
+
+
+FUNNEL_STAGES = [
+    ("placed", _l("Направлены на практику")),
+    ("completed", _l("Завершили практику")),
+    ("recommended", _l("Рекомендованы к найму")),
+    ("offered", _l("Получили предложение")),
+    ("hired", _l("Приняты на работу")),
+    ("retained", _l("Работают через 12 месяцев")),
+]
+
+
+def funnel(counts: dict[str, int]) -> Figure:
+    placed = counts["placed"]
+    rows = [(str(label), counts[key], rate(counts[key], placed)) for key, label in FUNNEL_STAGES]
+    chart = charts.funnel("funnel", str(_l("Воронка: от практики до работы")),
+                          [(r[0], r[1]) for r in rows], fmt=_int)
+    return Figure("funnel", str(_l("Воронка: от практики до работы")),
+                  [Column(_l("Этап")), Column(_l("Человек"), "int"),
+                   Column(_l("От направленных, %"), "percent")], rows, chart, total=len(rows),
+                  hint=str(_l("Каждый этап считается по договорам выбранного года окончания "
+                              "практики; найм — по исходам, связанным с договором.")))
+
+
+def enterprises(user: User, f: Filters, limit: int | None) -> Figure:
+    found = queries.enterprise_ledger(user, f, limit)
+    rows = [(r.name, r.placed, r.completed, r.recommended, r.offered, r.hired,
+             rate(r.hired, r.placed)) for r in found]
+    chart = charts.horizontal_bars("enterprises", str(_l("Принятые на работу по предприятиям")),
+                                   [r[0] for r in rows], [r[5] for r in rows], fmt=_int)
+    return Figure("enterprises", str(_l("Практика и найм по предприятиям")),
+                  [Column(_l("Предприятие")), Column(_l("Практикантов"), "int"),
+                   Column(_l("Завершили"), "int"), Column(_l("Рекомендованы"), "int"),
+                   Column(_l("Предложения"), "int"), Column(_l("Приняты"), "int"),
+                   Column(_l("Доля принятых, %"), "percent")],
+                  rows, chart, total=found[0].total if found else 0)
+
+
+def mentors(user: User, f: Filters, limit: int | None) -> Figure:
+    found = queries.mentor_ledger(user, f, limit)
+    rows = [(r.full_name, r.enterprise, r.trainees, round(r.minutes / 60, 1),
+             None if r.median is None else round(float(r.median), 1), r.recommended, r.hired)
+            for r in found]
+    chart = charts.horizontal_bars("mentors", str(_l("Принятые на работу по наставникам")),
+                                   [r[0] for r in rows], [r[6] for r in rows], fmt=_int)
+    return Figure("mentors", str(_l("Наставники: нагрузка и найм")),
+                  [Column(_l("Наставник")), Column(_l("Предприятие")),
+                   Column(_l("Практикантов"), "int"), Column(_l("Часов подписано"), "hours"),
+                   Column(_l("Медиана до подписи, ч"), "hours"),
+                   Column(_l("Рекомендованы"), "int"), Column(_l("Приняты"), "int")],
+                  rows, chart, total=found[0].total if found else 0)
+
+
+def weekly_hours(user: User, f: Filters) -> Figure:
+    found = queries.weekly_hours(user, f)
+    rows = [(_iso_week(week), week, round(logged / 60, 1), round(approved / 60, 1))
+            for week, logged, approved in found]
+    chart = charts.weekly_chart(
+        "weekly-hours", str(_l("Часы практики по неделям")), [r[0] for r in rows],
+        [(str(_l("Внесено")), [r[2] for r in rows]), (str(_l("Подписано")), [r[3] for r in rows])],
+        fmt=_hours)
+    hint = "" if f.year else str(_l("Последние %(n)s недель с записями; недели без записей — "
+                                    "нулём.", n=queries.RECENT_WEEKS))
+    return Figure("weekly-hours", str(_l("Часы практики по неделям")),
+                  [Column(_l("Неделя")), Column(_l("Начало недели")),
+                   Column(_l("Часов внесено"), "hours"), Column(_l("Часов подписано"), "hours")],
+                  rows, chart, total=len(rows), hint=hint)
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def build_dashboard(user: User, f: Filters, limit: int | None = TABLE_ROWS) -> Dashboard:
+    """Every figure of the dashboard: eight queries whatever the size of the data."""
+    by_year = queries.graduates_by_year(user, f)
+    headline = headline_of(by_year, f)
+    counts = queries.funnel_counts(user, f)
+    figures = [
+        funnel(counts),
+        graduates_by_year(by_year),
+        graduates_by_college(user, f, headline.year, limit),
+        graduates_by_specialty(user, f, headline.year, limit),
+        enterprises(user, f, limit),
+        mentors(user, f, limit),
+        weekly_hours(user, f),
+    ]
+    return Dashboard(headline, counts, figures)
+
+
+def build_figure(user: User, f: Filters, key: str) -> Figure | None:
+    """One figure with all its rows, for the CSV export; None if there is no such figure."""
+    match key:
+        case "funnel":
+            return funnel(queries.funnel_counts(user, f))
+        case "graduates-by-year":
+            return graduates_by_year(queries.graduates_by_year(user, f))
+        case "graduates-by-college" | "graduates-by-specialty":
+            year = headline_of(queries.graduates_by_year(user, f), f).year
+            build = graduates_by_college if key == "graduates-by-college" else (
+                graduates_by_specialty)
+            return build(user, f, year, None)
+        case "enterprises":
+            return enterprises(user, f, None)
+        case "mentors":
+            return mentors(user, f, None)
+        case "weekly-hours":
+            return weekly_hours(user, f)
+    return None
+
+
+def cell_text(value: Any, kind: str) -> str:
+    """A table cell as the page shows it (Russian number formatting by the user's locale)."""
+    if value is None:
+        return "—"
+    match kind:
+        case "int":
+            return _int(value)
+        case "percent":
+            return _pct(value)
+        case "hours":
+            return _hours(value)
+    if isinstance(value, date):
+        return format_date(value, "short")
+    return str(value)

@@ -1,0 +1,205 @@
+"""The canonical content of each document: plain, language-neutral data.
+
+The template prints it, its SHA-256 is recorded when the document is issued, and the
+verification page recomputes it from the records to tell whether the printed copy is current.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from app.documents import queries
+from app.domain.identifiers import mask_iin
+from app.domain.working_time import is_minor
+from app.models import Assessment, DiaryEntry, DocumentKind, Placement
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 of the content serialised canonically (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _placement_part(placement: Placement) -> dict[str, Any]:
+    profile = placement.student.student_profile
+    group = profile.group if profile else None
+    specialty = group.specialty if group else None
+    mentor_profile = placement.mentor.mentor_profile
+    return {
+        "placement_id": placement.id,
+        "agreement_number": placement.agreement_number,
+        "student": placement.student.full_name,
+        "college": placement.college.name,
+        "college_city": placement.college.city,
+        "specialty": f"{specialty.code} {specialty.name}" if specialty else "",
+        "qualification": specialty.qualification if specialty else "",
+        "group": group.code if group else "",
+        "enterprise": placement.enterprise.name,
+        "enterprise_city": placement.enterprise.city,
+        "department": placement.department.name if placement.department else "",
+        "mentor": placement.mentor.full_name,
+        "mentor_position": mentor_profile.position if mentor_profile else "",
+        "start": _iso(placement.start_date),
+        "end": _iso(placement.end_date),
+        "required_hours": placement.required_hours,
+    }
+
+
+def diary_content(placement: Placement, entries: list[DiaryEntry]) -> dict[str, Any]:
+    """The practice diary: the placement and its approved entries."""
+    return {
+        "kind": DocumentKind.DIARY.value,
+        **_placement_part(placement),
+        "entries": [
+            {
+                "date": _iso(entry.work_date),
+                "minutes": entry.minutes,
+                "activity": entry.activity,
+                "competency": entry.competency.code if entry.competency else "",
+                "reviewer": entry.reviewed_by.full_name if entry.reviewed_by else "",
+                "reviewed_at": _iso(entry.reviewed_at),
+            }
+            for entry in entries
+        ],
+    }
+
+
+def assessment_content(assessment: Assessment) -> dict[str, Any]:
+    """The assessment sheet: ratings, grade, characterisation, hire recommendation."""
+    recommendation = assessment.hire_recommendation
+    return {
+        "kind": DocumentKind.ASSESSMENT.value,
+        **_placement_part(assessment.placement),
+        "assessment_id": assessment.id,
+        "assessment_kind": assessment.kind.value,
+        "assessor": assessment.mentor.full_name,
+        "ratings": [
+            {"code": r.competency.code, "name": r.competency.name, "rating": r.rating}
+            for r in sorted(assessment.ratings,
+                            key=lambda r: (r.competency.position, r.competency.code))
+        ],
+        "grade": assessment.grade,
+        "college_score": assessment.college_score,
+        "characterisation": assessment.characterisation,
+        "hire_recommendation": recommendation.value if recommendation else None,
+        "recommendation_note": assessment.recommendation_note,
+        "submitted_at": _iso(assessment.submitted_at),
+    }
+
+
+def agreement_content(placement: Placement) -> dict[str, Any]:
+    """The dual-training agreement as its record stands."""
+    profile = placement.student.student_profile
+    minor = bool(profile and is_minor(profile.birth_date, placement.start_date))
+    return {
+        "kind": DocumentKind.AGREEMENT.value,
+        **_placement_part(placement),
+        "status": placement.status.value,
+        "college_bin": placement.college.bin,
+        "enterprise_bin": placement.enterprise.bin,
+        "student_iin": profile.iin if profile else "",
+        "student_birth_date": _iso(profile.birth_date) if profile else None,
+        "minor": minor,
+        "guardian": profile.guardian_name if profile and minor else "",
+        "parent_consent_on": _iso(placement.parent_consent_on) if minor else None,
+        "terminated_on": _iso(placement.terminated_on),
+    }
+
+
+def report_content(college_id: int | None, year: int) -> dict[str, Any]:
+    """The employment report of a college (or the region, college_id None) for a year."""
+    rows = queries.employment_rows(college_id, year)
+    graduates = sum(row["graduates"] for row in rows)
+    employed = sum(row["employed"] for row in rows)
+    known = sum(row["known"] for row in rows)
+    return {
+        "kind": DocumentKind.REPORT.value,
+        "college": queries.college_name(college_id) if college_id is not None else None,
+        "college_id": college_id,
+        "year": year,
+        "graduates": graduates,
+        "employed": employed,
+        "known": known,
+        "rows": rows,
+        "outcomes": queries.outcome_counts(college_id, year),
+    }
+
+
+def percent(part: int | float, whole: int | float) -> float:
+    """A share in percent with one decimal, 0 for an empty whole."""
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def diary_totals(content: dict[str, Any]) -> dict[str, Any]:
+    """Weekly (Monday to Sunday) and total approved hours, derived from the diary's content."""
+    weeks: dict[str, int] = {}
+    for entry in content["entries"]:
+        day = date.fromisoformat(entry["date"])
+        monday = day - timedelta(days=day.weekday())
+        weeks[monday.isoformat()] = weeks.get(monday.isoformat(), 0) + entry["minutes"]
+    total_minutes = sum(weeks.values())
+    return {
+        "weeks": [
+            {"start": date.fromisoformat(m), "end": date.fromisoformat(m) + timedelta(days=6),
+             "hours": minutes / 60}
+            for m, minutes in sorted(weeks.items())
+        ],
+        "total_hours": total_minutes / 60,
+        "percent": percent(total_minutes / 60, content["required_hours"]),
+    }
+
+
+def summary_of(content: dict[str, Any]) -> dict[str, Any]:
+    """What the public verification page may show: no more than the document, IIN masked."""
+    kind = content["kind"]
+    if kind == DocumentKind.REPORT.value:
+        return {
+            "kind": kind, "college": content["college"], "year": content["year"],
+            "graduates": content["graduates"], "employed": content["employed"],
+            "rate": percent(content["employed"], content["graduates"]),
+            "known_rate": percent(content["known"], content["graduates"]),
+        }
+    summary = {
+        "kind": kind,
+        "student": content["student"],
+        "college": content["college"],
+        "enterprise": content["enterprise"],
+        "start": content["start"],
+        "end": content["end"],
+    }
+    if kind == DocumentKind.DIARY.value:
+        summary["hours"] = diary_totals(content)["total_hours"]
+        summary["required_hours"] = content["required_hours"]
+        summary["entries"] = len(content["entries"])
+    elif kind == DocumentKind.ASSESSMENT.value:
+        summary["assessment_kind"] = content["assessment_kind"]
+        summary["grade"] = content["grade"]
+        summary["hire_recommendation"] = content["hire_recommendation"]
+    elif kind == DocumentKind.AGREEMENT.value:
+        summary["iin"] = mask_iin(content["student_iin"]) if content["student_iin"] else ""
+        summary["agreement_number"] = content["agreement_number"] or str(content["placement_id"])
+        summary["required_hours"] = content["required_hours"]
+    return summary
+
+
+def current_content(kind: DocumentKind, object_id: int | None, year: int | None
+                    ) -> dict[str, Any] | None:
+    """Recompute a document's content from today's records (None if its object is gone)."""
+    if kind == DocumentKind.REPORT:
+        return report_content(object_id, year) if year is not None else None
+    if object_id is None:
+        return None
+    if kind == DocumentKind.ASSESSMENT:
+        assessment = queries.assessment_for_document(object_id)
+        return assessment_content(assessment) if assessment else None
+    placement = queries.placement_for_document(object_id)
+    if placement is None:
+        return None
+    if kind == DocumentKind.DIARY:
+        return diary_content(placement, queries.approved_entries([placement.id])[placement.id])
+    return agreement_content(placement)

@@ -1,0 +1,142 @@
+"""Compose a document: its content through the print template, the code and QR, then PDF."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import segno
+from flask import render_template, url_for
+from flask_babel import force_locale, format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from app import charts
+from app.documents.content import diary_totals, percent
+from app.documents.render import render_pdf
+from app.documents.services import format_code
+from app.domain.grades import FIVE_POINT_WORDS
+from app.labels import label
+from app.models import (
+    AssessmentKind,
+    DocumentKind,
+    HireRecommendation,
+    IssuedDocument,
+    OutcomeKind,
+)
+
+TEMPLATES = {
+    DocumentKind.DIARY: "pdf/diary.html",
+    DocumentKind.ASSESSMENT: "pdf/assessment.html",
+    DocumentKind.AGREEMENT: "pdf/agreement.html",
+    DocumentKind.REPORT: "pdf/report.html",
+}
+
+# The font the print CSS embeds; charts drawn for the screen name system fonts instead.
+DOCUMENT_FONT = 'font-family="Shakirt Document"'
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string (our own translated labels, made safe inside <style>)."""
+    text = text.unescape() if isinstance(text, Markup) else str(text)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    # Safe: quotes, backslashes and angle brackets are escaped for CSS just above.
+    return Markup('"' + escaped.replace("<", "\\3C ").replace(">", "\\3E ") + '"')  # noqa: S704
+
+
+def page_counter_css() -> Markup:
+    """The `content:` value printing "стр. N из M" in the current language."""
+    text = _("стр. %(page)s из %(pages)s", page="\0page\0", pages="\0pages\0")
+    parts = []
+    for piece in text.split("\0"):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup(" ".join(parts))  # noqa: S704 - CSS strings escaped by css_string
+
+
+def _date(value: str | date | None, pattern: str = "dd.MM.yyyy") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd.MM.yyyy HH:mm")
+    return format_date(value, pattern)
+
+
+def _hours(value: float) -> str:
+    return format_decimal(value, "#,##0.#")
+
+
+def _chart(content: dict[str, Any]) -> Markup:
+    rows = content["rows"]
+    by_college = content["college"] is None
+    names = [row["college"] if by_college else row["specialty"] for row in rows]
+    if by_college:  # the region: one bar per college, summed over its specialties
+        merged: dict[str, list[int]] = {}
+        for row in rows:
+            totals = merged.setdefault(row["college"], [0, 0])
+            totals[0] += row["graduates"]
+            totals[1] += row["employed"]
+        names = list(merged)
+        values = [percent(e, g) for g, e in merged.values()]
+    else:
+        values = [percent(row["employed"], row["graduates"]) for row in rows]
+    svg = charts.horizontal_bars(
+        "employment", _("Трудоустроены по специальности, %"), names, values,
+        fmt=lambda v: f"{_hours(v)}%", max_value=100,
+    )
+    # The chart escaped its labels; only its font attribute is swapped for the embedded font.
+    return Markup(str(svg).replace(charts.FONT, DOCUMENT_FONT))  # noqa: S704
+
+
+def qr_data_uri(url: str) -> str:
+    """The verification link as a QR code, an SVG data: URI."""
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a printed document shows of its issue: the code and the moment."""
+
+    code: str
+    issued_at: datetime
+
+    @classmethod
+    def of(cls, issued: IssuedDocument) -> "Stamp":
+        return cls(issued.code, issued.issued_at)
+
+
+def document_html(content: dict[str, Any], issued: Stamp, locale: str) -> tuple[str, str]:
+    """The print HTML of a document in a language, and the QR data URI it embeds."""
+    kind = DocumentKind(content["kind"])
+    verify_url = url_for("documents.verify", code=issued.code, _external=True)
+    qr = qr_data_uri(verify_url)
+    with force_locale(locale):
+        extra: dict[str, Any] = {}
+        if kind == DocumentKind.DIARY:
+            extra["totals"] = diary_totals(content)
+        elif kind == DocumentKind.REPORT:
+            extra["chart"] = _chart(content) if content["rows"] else None
+            extra["rate"] = percent(content["employed"], content["graduates"])
+            extra["known_rate"] = percent(content["known"], content["graduates"])
+            extra["outcome_rows"] = [
+                (label(OutcomeKind(kind)), n) for kind, n in content["outcomes"].items()
+            ]
+        html = render_template(
+            TEMPLATES[kind], c=content, doc=issued, code=format_code(issued.code),
+            qr=qr, verify_url=verify_url, locale=locale, page_counter=page_counter_css(),
+            css_string=css_string, fmt_date=_date, fmt_hours=_hours, percent=percent,
+            grade_word=lambda g: str(FIVE_POINT_WORDS.get(g, "")),
+            kind_label=lambda v: label(AssessmentKind(v)),
+            hire_label=lambda v: label(HireRecommendation(v)) if v else "—",
+            **extra,
+        )
+    return html, qr
+
+
+def document_pdf(content: dict[str, Any], issued: Stamp, locale: str) -> bytes:
+    """A document as PDF bytes in the given language."""
+    html, qr = document_html(content, issued, locale)
+    return render_pdf(html, data_uris=[qr])

@@ -1,0 +1,202 @@
+"""Official documents: downloads per role, PDFs, the group's diaries as ZIP, public verification."""
+
+import re
+import zipfile
+from datetime import date
+from io import BytesIO
+from tempfile import SpooledTemporaryFile
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.documents import queries, services
+from app.documents.content import (
+    agreement_content,
+    assessment_content,
+    diary_content,
+    report_content,
+)
+from app.documents.printing import Stamp, document_pdf
+from app.documents.services import format_code, issue_document, issue_many
+from app.domain.grades import FIVE_POINT_WORDS
+from app.extensions import db, limiter
+from app.labels import label
+from app.listing import ListRequest, paginate
+from app.models import Assessment, DocumentKind, Group, HireRecommendation, Placement, Role
+from app.security import get_scoped_or_404, roles_required
+from app.web import register_nav
+
+bp = Blueprint("documents", __name__)
+
+register_nav("documents.index", _l("Документы"))
+
+PDF = "application/pdf"
+
+
+def _locale() -> str:
+    """The language asked for by `?lang=`, else the user's current one."""
+    wanted = request.args.get("lang", "")
+    return wanted if wanted in current_app.config["LANGUAGES"] else str(get_locale())
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", text, flags=re.UNICODE).strip("_")[:80] or "document"
+
+
+def _pdf_response(data: bytes, filename: str) -> Response:
+    response = send_file(BytesIO(data), mimetype=PDF, as_attachment=True,
+                         download_name=filename, etag=False, conditional=False, max_age=None)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _issue_and_send(kind: DocumentKind, content: dict, object_id: int | None, filename: str,
+                    year: int | None = None) -> Response:
+    locale = _locale()
+    stamp = Stamp.of(issue_document(kind, content, locale, current_user, object_id, year))
+    db.session.commit()
+    return _pdf_response(document_pdf(content, stamp, locale), filename)
+
+
+@bp.get("/documents")
+@login_required
+def index():
+    page = paginate(queries.placements_of(current_user), ListRequest.from_args({"_": 0}, "_"))
+    placements = list(page.items)
+    assessments = queries.submitted_assessments([p.id for p in placements])
+    may_report = current_user.role in (Role.COORDINATOR, Role.ADMIN)
+    college_id = current_user.college_id if current_user.role == Role.COORDINATOR else None
+    return render_template(
+        "documents/index.html", page=page, placements=placements, assessments=assessments,
+        groups=queries.groups_of(current_user) if current_user.role == Role.COORDINATOR else [],
+        years=queries.graduation_years(college_id) if may_report else [],
+        may_report=may_report, languages=current_app.config["LANGUAGES"],
+    )
+
+
+@bp.get("/documents/diary/<int:placement_id>.pdf")
+@login_required
+def diary(placement_id: int):
+    get_scoped_or_404(Placement, placement_id)
+    placement = queries.placement_for_document(placement_id) or abort(404)
+    entries = queries.approved_entries([placement_id])[placement_id]
+    return _issue_and_send(DocumentKind.DIARY, diary_content(placement, entries), placement_id,
+                           f"diary-{placement_id}-{_safe_name(placement.student.full_name)}.pdf")
+
+
+@bp.get("/documents/agreement/<int:placement_id>.pdf")
+@login_required
+def agreement(placement_id: int):
+    get_scoped_or_404(Placement, placement_id)
+    placement = queries.placement_for_document(placement_id) or abort(404)
+    return _issue_and_send(DocumentKind.AGREEMENT, agreement_content(placement), placement_id,
+                           f"agreement-{placement_id}.pdf")
+
+
+@bp.get("/documents/assessment/<int:assessment_id>.pdf")
+@login_required
+def assessment(assessment_id: int):
+    get_scoped_or_404(Assessment, assessment_id)
+    found = queries.assessment_for_document(assessment_id) or abort(404)
+    return _issue_and_send(DocumentKind.ASSESSMENT, assessment_content(found), assessment_id,
+                           f"assessment-{assessment_id}.pdf")
+
+
+@bp.get("/documents/report.pdf")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def report():
+    if current_user.role == Role.COORDINATOR:
+        college_id = current_user.college_id
+    else:
+        college_id = request.args.get("college", type=int)
+        if college_id is not None and queries.college_name(college_id) is None:
+            abort(404)
+    year = request.args.get("year", type=int)
+    if year is None:
+        years = queries.graduation_years(college_id)
+        year = years[0] if years else date.today().year
+    if not 1990 <= year <= 2100:
+        abort(404)
+    content = report_content(college_id, year)
+    return _issue_and_send(DocumentKind.REPORT, content, college_id,
+                           f"employment-report-{year}.pdf", year=year)
+
+
+@bp.get("/documents/group/<int:group_id>/diaries.zip")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def group_diaries(group_id: int):
+    group = get_scoped_or_404(Group, group_id)
+    locale = _locale()
+    placements = queries.group_placements(group)
+    entries = queries.approved_entries([p.id for p in placements])
+    contents = {p.id: diary_content(p, entries[p.id]) for p in placements}
+    issued = issue_many(DocumentKind.DIARY, contents, locale, current_user, group)
+    stamps = {pid: Stamp.of(document) for pid, document in issued.items()}
+    archive_name = f"diaries-{_safe_name(group.code)}.zip"
+    db.session.commit()  # the loaded objects expire here: only plain data is used below
+    spool = SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+        for pid, content in contents.items():
+            name = f"{_safe_name(content['student'])}-{pid}.pdf"
+            archive.writestr(name, document_pdf(content, stamps[pid], locale))
+    spool.seek(0)
+    response = send_file(spool, mimetype="application/zip", as_attachment=True,
+                         download_name=archive_name, etag=False,
+                         conditional=False, max_age=None)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- public verification -----------------------------------------------------------------------
+
+
+KIND_NAMES = {
+    DocumentKind.DIARY.value: _l("Дневник производственной практики"),
+    DocumentKind.ASSESSMENT.value: _l("Аттестационный лист и характеристика"),
+    DocumentKind.AGREEMENT.value: _l("Договор о дуальном обучении"),
+    DocumentKind.REPORT.value: _l("Отчёт о трудоустройстве выпускников"),
+}
+
+
+def _iso_date(value: str | None) -> str:
+    return format_date(date.fromisoformat(value), "dd.MM.yyyy") if value else ""
+
+
+def _verify_limit() -> str:
+    return current_app.config.get("VERIFY_RATE_LIMIT", "60 per minute")
+
+
+@bp.get("/verify")
+@limiter.limit(_verify_limit)
+def verify_form():
+    code = (request.args.get("code") or "").strip()[:64]
+    if code:
+        return redirect(url_for("documents.verify", code=code))
+    return render_template("documents/verify.html", result=None, code="")
+
+
+@bp.get("/verify/<path:code>")
+@limiter.limit(_verify_limit)
+def verify(code: str):
+    result = services.verify(code)
+    shown = format_code(result.document.code) if result.document else ""
+    response = Response(render_template(
+        "documents/verify.html", result=result, code=shown, kind_names=KIND_NAMES,
+        fmt_date=_iso_date, grade_words=FIVE_POINT_WORDS,
+        hire_names={h.value: label(h) for h in HireRecommendation},
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,1 @@
+"""Bulk import of students, enterprises and placements from the spreadsheets offices keep."""

@@ -1,0 +1,123 @@
+"""The columns each kind of import reads, with the header spellings offices actually use."""
+
+import re
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an import file: its key, its name for people, and how headers spell it."""
+
+    key: str
+    title: object  # a lazy translated string
+    aliases: tuple[str, ...]
+    kind: str = "text"  # text, iin, bin, date, int, email
+    required: bool = False
+
+
+def normalise_header(text: object) -> str:
+    """Lower-case, ё→е, no BOM, asterisks, brackets' spacing or trailing dots and colons."""
+    value = str(text or "").replace("\ufeff", "").replace("ё", "е").replace("Ё", "Е")
+    value = value.lower().replace("*", " ").replace("_", " ")
+    value = re.sub(r"\s+", " ", value).strip(" .:")
+    return value
+
+
+STUDENT_COLUMNS = (
+    Column("full_name", _l("ФИО"), ("фио", "ф.и.о", "ф. и. о", "фамилия имя отчество",
+                                    "фамилия, имя, отчество", "студент", "обучающийся",
+                                    "full name", "name", "student", "аты-жөні"), required=True),
+    Column("iin", _l("ИИН"), ("иин", "иин студента", "iin", "жсн"), kind="iin", required=True),
+    Column("group", _l("Группа"), ("группа", "группа (код)", "код группы", "group",
+                                   "group code", "топ"), required=True),
+    Column("birth_date", _l("Дата рождения"), ("дата рождения", "д.р", "дата рожд",
+                                               "birth date", "date of birth", "birthday",
+                                               "туған күні"), kind="date"),
+    Column("phone", _l("Телефон"), ("телефон", "тел", "мобильный телефон", "phone",
+                                    "mobile", "телефон студента")),
+    Column("email", _l("Электронная почта"), ("e-mail", "email", "эл. почта", "эл.почта",
+                                              "электронная почта", "почта", "e-mail студента"),
+           kind="email"),
+    Column("guardian_name", _l("Родитель / законный представитель"),
+           ("родитель", "родитель / законный представитель", "законный представитель",
+            "фио родителя", "родитель (фио)", "guardian", "parent", "guardian name",
+            "parent name")),
+    Column("guardian_phone", _l("Телефон родителя"),
+           ("телефон родителя", "телефон представителя", "guardian phone", "parent phone")),
+    # Shown in office lists beside the group; the group already carries the specialty.
+    Column("specialty", _l("Специальность"), ("специальность", "specialty", "speciality",
+                                              "мамандық")),
+)
+
+ENTERPRISE_COLUMNS = (
+    Column("name", _l("Наименование"), ("наименование", "название", "предприятие",
+                                        "организация", "name", "enterprise", "company",
+                                        "кәсіпорын"), required=True),
+    Column("bin", _l("БИН"), ("бин", "bin", "бсн", "бин предприятия"), kind="bin",
+           required=True),
+    Column("city", _l("Город"), ("город", "населенный пункт", "city", "town", "қала"),
+           required=True),
+    Column("industry", _l("Отрасль"), ("отрасль", "сфера", "вид деятельности", "industry",
+                                       "sector")),
+    Column("intake_capacity", _l("Мест в год"), ("мест в год", "места в год", "квота",
+                                                 "количество мест", "мест", "capacity",
+                                                 "intake capacity", "places per year",
+                                                 "yearly intake"), kind="int"),
+    Column("contact_name", _l("Контактное лицо"), ("контактное лицо", "контакт",
+                                                   "contact", "contact name", "contact person")),
+    Column("contact_phone", _l("Телефон"), ("телефон", "контактный телефон", "phone",
+                                            "contact phone")),
+    Column("contact_email", _l("Электронная почта"), ("e-mail", "email", "эл. почта",
+                                                      "электронная почта", "contact email"),
+           kind="email"),
+)
+
+PLACEMENT_COLUMNS = (
+    Column("iin", _l("ИИН студента"), ("иин студента", "иин", "student iin", "iin"),
+           kind="iin", required=True),
+    Column("bin", _l("БИН предприятия"), ("бин предприятия", "бин", "enterprise bin", "bin"),
+           kind="bin", required=True),
+    Column("mentor_email", _l("E-mail наставника"),
+           ("e-mail наставника", "email наставника", "почта наставника", "наставник",
+            "mentor email", "mentor e-mail", "mentor"), kind="email", required=True),
+    Column("start_date", _l("Начало"), ("начало", "дата начала", "с", "start", "start date",
+                                        "from"), kind="date", required=True),
+    Column("end_date", _l("Окончание"), ("окончание", "дата окончания", "конец", "по", "end",
+                                         "end date", "to"), kind="date", required=True),
+    Column("required_hours", _l("Часы"), ("часы", "часов", "требуемые часы", "кол-во часов",
+                                          "hours", "required hours"), kind="int",
+           required=True),
+    Column("department", _l("Цех / отдел"), ("цех", "отдел", "цех / отдел", "цех/отдел",
+                                             "department", "workshop")),
+    Column("agreement_number", _l("Номер договора"), ("номер договора", "№ договора",
+                                                      "договор", "agreement number",
+                                                      "agreement", "contract number")),
+    Column("parent_consent_on", _l("Согласие родителя"),
+           ("согласие родителя", "дата согласия родителя", "parent consent",
+            "parental consent"), kind="date"),
+)
+
+KINDS: dict[str, tuple[Column, ...]] = {
+    "students": STUDENT_COLUMNS,
+    "enterprises": ENTERPRISE_COLUMNS,
+    "placements": PLACEMENT_COLUMNS,
+}
+
+KIND_LABELS = {
+    "students": _l("Студенты"),
+    "enterprises": _l("Предприятия"),
+    "placements": _l("Договоры"),
+}
+
+
+def match_header(columns: tuple[Column, ...], cells: list[object]) -> dict[str, int]:
+    """Which position of a header row holds which column (first match wins)."""
+    lookup = {alias: column.key for column in columns for alias in column.aliases}
+    found: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        key = lookup.get(normalise_header(cell))
+        if key is not None and key not in found:
+            found[key] = position
+    return found

@@ -1,0 +1,1 @@
+"""Single-use links that let invited people set their password."""

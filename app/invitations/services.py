@@ -1,0 +1,172 @@
+"""Invitations: a single-use, expiring link that lets a person set their first password.
+
+Only the SHA-256 of the token is stored; the raw token is handed out once (link, QR, e-mail).
+"""
+
+import hashlib
+import secrets
+import smtplib
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from app import audit
+from app.auth.forms import MIN_PASSWORD
+from app.extensions import db
+from app.models import Invitation, Role, User
+from app.notify import send_email
+from app.organisations import checks
+from app.people.emails import has_real_email
+from app.rules import RuleViolation
+from app.security import hash_password
+
+MAX_PASSWORD = 200
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def can_invite(actor: User, user: User) -> bool:
+    """Who may invite whom: the admin anyone but admins, a coordinator the college's students
+    and the partner enterprises' mentors and employers, an employer the enterprise's mentors."""
+    from app.organisations.queries import is_partner
+
+    if user.role == Role.ADMIN or user.id == actor.id:
+        return False
+    match actor.role:
+        case Role.ADMIN:
+            return True
+        case Role.COORDINATOR:
+            if user.role == Role.STUDENT:
+                return user.college_id == actor.college_id
+            if user.role in (Role.MENTOR, Role.EMPLOYER):
+                return is_partner(actor.college_id, user.enterprise_id)
+        case Role.EMPLOYER:
+            return user.role == Role.MENTOR and user.enterprise_id == actor.enterprise_id
+    return False
+
+
+def _close_open(user: User, now: datetime) -> int:
+    """Revoke every still-open invitation of the user; the number revoked."""
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.user_id == user.id, Invitation.used_at.is_(None),
+               Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def invite(actor: User, user: User, now: datetime) -> tuple[Invitation, str]:
+    """Issue a new invitation (an earlier open one dies); returns it and the raw token once."""
+    if user.password_hash is not None:
+        raise RuleViolation(_("У этого пользователя уже есть пароль: приглашение не нужно."))
+    _close_open(user, now)
+    token = secrets.token_urlsafe(32)
+    days = current_app.config.get("INVITATION_DAYS", 14)
+    invitation = Invitation(user_id=user.id, token_hash=token_hash(token),
+                            created_by_id=actor.id, created_at=now,
+                            expires_at=now + timedelta(days=days))
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(actor, "invited", user,
+                 {"invitation_expires": [None, invitation.expires_at.isoformat(" ", "minutes")]})
+    if has_real_email(user):
+        _email(user, token, invitation.expires_at)
+    return invitation, token
+
+
+def invitation_link(token: str) -> str:
+    """The address the invitee opens (absolute inside a request, else a path)."""
+    if has_request_context():
+        return url_for("invitations.accept", token=token, _external=True)
+    return f"/invite/{token}"
+
+
+def _email(user: User, token: str, expires_at: datetime) -> None:
+    subject = _("Приглашение в Shakirt")
+    body = _(
+        "Здравствуйте, %(name)s!\n\nВас пригласили в Shakirt — систему дуального обучения. "
+        "Чтобы задать пароль, откройте ссылку:\n%(link)s\n\nСсылка действует до %(date)s "
+        "и только один раз.",
+        name=user.full_name, link=invitation_link(token), date=format_date(expires_at.date()),
+    )
+    try:
+        send_email(user.email, subject, body)
+    except (smtplib.SMTPException, OSError):
+        # The link can still be copied or shown as a QR code; the invitation stands.
+        current_app.logger.exception("Invitation e-mail to user %s failed", user.id)
+
+
+def revoke(actor: User, user: User, now: datetime) -> None:
+    """End the user's open invitation, so its link no longer works."""
+    if not _close_open(user, now):
+        raise RuleViolation(_("Открытого приглашения нет."))
+    audit.record(actor, "invitation_revoked", user, {})
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+
+
+def link_problem(invitation: Invitation | None, now: datetime) -> str | None:
+    """Why the link cannot be used, in words for the invitee; None when it can."""
+    if invitation is None:
+        return _("Ссылка-приглашение не найдена. Проверьте, что она скопирована целиком, "
+                 "или попросите новое приглашение.")
+    if invitation.used_at is not None:
+        return _("Это приглашение уже использовано. Войдите со своим паролем.")
+    if invitation.revoked_at is not None:
+        return _("Это приглашение отозвано или заменено новым. Попросите новое приглашение.")
+    if invitation.expires_at <= now:
+        return _("Срок действия приглашения истёк %(date)s. Попросите новое приглашение.",
+                 date=format_date(invitation.expires_at.date()))
+    return None
+
+
+def accept_invitation(token: str, password: str, now: datetime, email: str | None = None
+                      ) -> User:
+    """Set the invitee's password from a valid link; the link is used up, the account active.
+
+    A person registered without an e-mail gives one here: it is what they will sign in with.
+    """
+    invitation = find_invitation(token)
+    problem = link_problem(invitation, now)
+    if problem:
+        raise RuleViolation(problem, "token")
+    user = invitation.user
+    changes = {}
+    if not has_real_email(user):
+        address = checks.email(email, "email", required=True)
+        if db.session.scalar(select(User.id).where(User.email == address)) is not None:
+            raise RuleViolation(_("Этот адрес уже занят другим пользователем."), "email")
+        changes["email"] = [None, address]
+    if not MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD:
+        raise RuleViolation(_("Пароль — от 10 до 200 символов."), "password")
+    if changes:
+        user.email = changes["email"][1]
+    user.password_hash = hash_password(password)
+    user.active = True
+    invitation.used_at = now
+    db.session.flush()
+    audit.record(user, "invitation_accepted", user, changes)
+    return user
+
+
+def latest_invitations(user_ids: list[int]) -> dict[int, Invitation]:
+    """The newest invitation of each user (one query)."""
+    if not user_ids:
+        return {}
+    latest: dict[int, Invitation] = {}
+    for invitation in db.session.scalars(
+            select(Invitation).where(Invitation.user_id.in_(user_ids))
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc())):
+        latest.setdefault(invitation.user_id, invitation)
+    return latest

@@ -1,0 +1,1 @@
+"""In-app notifications: the list, read/unread, the mentors' digest and the red-status alert."""

@@ -1,0 +1,31 @@
+"""Commands for cron: the mentors' digest and the daily progress check."""
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from app.extensions import db
+from app.notifications import services
+from app.practice.health import Thresholds
+
+
+@click.command("notify-mentors")
+@with_appcontext
+def notify_mentors() -> None:
+    """Send each mentor with entries waiting for sign-off one digest."""
+    with current_app.test_request_context("/"):
+        sent = services.send_mentor_digests()
+        db.session.commit()
+    click.echo(f"Digests sent: {sent}")
+
+
+@click.command("progress-alerts")
+@with_appcontext
+def progress_alerts() -> None:
+    """Record every active placement's status; tell coordinators which turned red."""
+    with current_app.test_request_context("/"):
+        result = services.check_progress(date.today(), Thresholds.from_config(current_app.config))
+        db.session.commit()
+    click.echo(f"Placements checked: {result.checked}; turned red: {result.turned_red}")

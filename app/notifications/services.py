@@ -1,0 +1,102 @@
+"""Notification changes: read/unread, the mentors' digest, and the "turned red" alert.
+
+How "turned red" is detected: the progress check (`flask progress-alerts`, daily from cron)
+computes every active placement's status and compares it with the one it recorded last time in
+`placement_health`. Coordinators are told only when a placement goes from not red (or never
+checked) to red; a placement that stays red is not told again, one that recovers and turns red
+later is. Flush, never commit: the CLI commits once.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.models import Notification, PlacementStatus, utcnow
+from app.models.practice import PlacementHealth
+from app.notifications import queries
+from app.notify import notify, send_email
+from app.practice import links
+from app.practice.health import Health, Thresholds
+from app.practice.queries import progress_rows
+
+
+def mark_read(notification: Notification, now: datetime) -> None:
+    """Mark one notification read (idempotent)."""
+    if notification.read_at is None:
+        notification.read_at = now
+
+
+def mark_unread(notification: Notification) -> None:
+    notification.read_at = None
+
+
+def mark_all_read(user_id: int, now: datetime) -> int:
+    """Mark every unread notification of the user read; returns how many."""
+    result = db.session.execute(
+        db.update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=now)
+    )
+    return result.rowcount or 0
+
+
+def _absolute(path: str) -> str:
+    return current_app.config.get("PUBLIC_URL", "").rstrip("/") + path
+
+
+def send_mentor_digests() -> int:
+    """One digest per mentor with waiting entries: in-app, and e-mail when SMTP is set."""
+    digests = queries.mentors_with_waiting_entries()
+    for digest in digests:
+        message = _("Ждут вашей подписи записей дневника: %(count)s (самая давняя отправлена "
+                    "%(date)s).", count=digest.entries,
+                    date=format_date(digest.oldest.date(), "short"))
+        notification = notify(digest.mentor, "entries_waiting", message, links.review_queue(),
+                              email=False)
+        if current_app.config.get("MAIL_SERVER") and digest.mentor.email:
+            lines = [message, ""]
+            lines += [_("%(name)s — записей: %(count)s", name=t.name, count=t.entries)
+                      for t in digest.trainees]
+            lines += ["", _absolute(links.review_queue())]
+            send_email(digest.mentor.email, _("Shakirt: записи ждут подписи"), "\n".join(lines))
+            notification.emailed_at = utcnow()
+    return len(digests)
+
+
+@dataclass(frozen=True)
+class AlertResult:
+    checked: int
+    turned_red: int
+
+
+def check_progress(today: date, thresholds: Thresholds) -> AlertResult:
+    """Record each active placement's status; tell coordinators of those that turned red."""
+    progress = progress_rows(None, today, thresholds, (PlacementStatus.ACTIVE,))
+    recorded = queries.last_health([p.placement.id for p in progress])
+    turned = [p for p in progress if p.health == Health.RED
+              and (p.placement.id not in recorded
+                   or recorded[p.placement.id].status != Health.RED)]
+    coordinators = queries.coordinators_by_college({p.placement.college_id for p in turned})
+    now = utcnow()
+    for p in progress:
+        health = recorded.get(p.placement.id)
+        if health is None:
+            db.session.add(PlacementHealth(placement_id=p.placement.id, status=p.health.value,
+                                           reason=p.reason, changed_at=now))
+        elif health.status != p.health or health.reason != p.reason:
+            if health.status != p.health:
+                health.changed_at = now
+            health.status, health.reason = p.health.value, p.reason
+    for p in turned:
+        message = _("Практика в зоне риска: %(student)s, %(enterprise)s — %(reason)s.",
+                    student=p.placement.student.full_name,
+                    enterprise=p.placement.enterprise.name, reason=p.reason)
+        for coordinator in coordinators.get(p.placement.college_id, []):
+            notify(coordinator, "placement_red", message,
+                   links.diary_week(p.placement.id, min(today, p.placement.end_date)))
+    db.session.flush()
+    return AlertResult(checked=len(progress), turned_red=len(turned))

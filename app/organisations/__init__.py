@@ -1,0 +1,1 @@
+"""Colleges, specialties, groups and the region's partner enterprises."""

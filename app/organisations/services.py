@@ -1,0 +1,229 @@
+"""Changes to colleges, specialties, groups and enterprises; each writes its audit event."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.extensions import db
+from app.models import (
+    College,
+    Competency,
+    CompetencyRating,
+    Department,
+    Enterprise,
+    Group,
+    Partnership,
+    Specialty,
+    User,
+)
+from app.organisations import checks
+from app.rules import RuleViolation
+
+
+def _college_fields(name: str, city: str, bin: str) -> dict:
+    return {
+        "name": checks.text(name, "name", 200),
+        "city": checks.text(city, "city", 100),
+        "bin": checks.bin_number(bin),
+    }
+
+
+def save_college(actor: User, college: College | None, *, name: str, city: str, bin: str
+                 ) -> College:
+    """Create a college, or change one; its BIN is unique in the region."""
+    fields = _college_fields(name, city, bin)
+    clash = db.session.scalar(select(College.id).where(College.bin == fields["bin"]))
+    if clash is not None and (college is None or clash != college.id):
+        raise RuleViolation(_("Колледж с этим БИН уже зарегистрирован."), "bin")
+    created = college is None
+    college = college or College()
+    for key, value in fields.items():
+        setattr(college, key, value)
+    return _saved(actor, college, created)
+
+
+def _saved(actor: User, obj, created: bool):
+    changes = audit.changes_of(obj)
+    if created:
+        db.session.add(obj)
+    db.session.flush()
+    if created or changes:
+        audit.record(actor, "created" if created else "updated", obj, changes)
+    return obj
+
+
+# --- specialties and their competencies ----------------------------------------------------------
+
+def parse_competencies(lines: str) -> list[tuple[str, str]]:
+    """Read 'CODE Name' lines (code first, then the name) into pairs; blank lines are skipped."""
+    pairs: list[tuple[str, str]] = []
+    for number, line in enumerate((lines or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        code, _sep, name = line.partition(" ")
+        name = name.strip()
+        if not name:
+            raise RuleViolation(
+                _("Строка %(n)s: укажите код и название через пробел.", n=number), "competencies")
+        if len(code) > 20 or len(name) > 300:
+            raise RuleViolation(
+                _("Строка %(n)s: код до 20 символов, название до 300.", n=number), "competencies")
+        pairs.append((code, name))
+    codes = [code for code, _name in pairs]
+    if len(set(codes)) != len(codes):
+        raise RuleViolation(_("Коды компетенций повторяются."), "competencies")
+    return pairs
+
+
+def save_specialty(actor: User, college_id: int, specialty: Specialty | None, *, code: str,
+                   name: str, qualification: str, competencies: list[tuple[str, str]]
+                   ) -> Specialty:
+    """Create or change a specialty with its list of competencies (matched by code)."""
+    fields = {
+        "code": checks.text(code, "code", 20),
+        "name": checks.text(name, "name", 200),
+        "qualification": checks.text(qualification, "qualification", 200),
+    }
+    clash = db.session.scalar(select(Specialty.id).where(
+        Specialty.college_id == college_id, Specialty.code == fields["code"]))
+    if clash is not None and (specialty is None or clash != specialty.id):
+        raise RuleViolation(_("Специальность с этим кодом в колледже уже есть."), "code")
+    existing = {c.code: c for c in specialty.competencies} if specialty else {}
+    removed = [c for code_, c in existing.items() if code_ not in dict(competencies)]
+    if removed and db.session.scalar(select(CompetencyRating.id).where(
+            CompetencyRating.competency_id.in_([c.id for c in removed])).limit(1)):
+        raise RuleViolation(
+            _("Нельзя удалить компетенцию, по которой уже выставлены оценки."), "competencies")
+    before = _competency_text(specialty.competencies) if specialty else ""
+    created = specialty is None
+    specialty = specialty or Specialty(college_id=college_id)
+    for key, value in fields.items():
+        setattr(specialty, key, value)
+    changes = audit.changes_of(specialty)
+    if created:
+        db.session.add(specialty)
+    for competency in removed:
+        db.session.delete(competency)
+    for position, (code_, name_) in enumerate(competencies):
+        competency = existing.get(code_) or Competency(specialty=specialty, code=code_)
+        competency.name, competency.position = name_, position
+        db.session.add(competency)
+    db.session.flush()
+    db.session.expire(specialty, ["competencies"])
+    after = _competency_text(specialty.competencies)
+    if after != before:
+        changes["competencies"] = [before or None, after or None]
+    if created or changes:
+        audit.record(actor, "created" if created else "updated", specialty, changes)
+    return specialty
+
+
+def _competency_text(competencies: list[Competency]) -> str:
+    return "; ".join(f"{c.code} {c.name}" for c in competencies)
+
+
+def save_group(actor: User, college_id: int, group: Group | None, *, code: str,
+               intake_year: int, specialty_id: int) -> Group:
+    """Create or change a study group of a specialty of the same college."""
+    fields = {
+        "code": checks.text(code, "code", 30),
+        "intake_year": checks.whole_number(intake_year, "intake_year", 1990, 2100),
+    }
+    owner = db.session.scalar(select(Specialty.college_id).where(Specialty.id == specialty_id))
+    if owner != college_id:
+        raise RuleViolation(_("Выберите специальность своего колледжа."), "specialty_id")
+    clash = db.session.scalar(select(Group.id).where(
+        Group.college_id == college_id, Group.code == fields["code"]))
+    if clash is not None and (group is None or clash != group.id):
+        raise RuleViolation(_("Группа с этим кодом в колледже уже есть."), "code")
+    created = group is None
+    group = group or Group(college_id=college_id)
+    for key, value in fields.items():
+        setattr(group, key, value)
+    group.specialty_id = specialty_id
+    return _saved(actor, group, created)
+
+
+# --- enterprises -----------------------------------------------------------------------------
+
+def _enterprise_fields(name: str, city: str, industry: str, intake_capacity: int,
+                       contact_name: str, contact_phone: str, contact_email: str) -> dict:
+    return {
+        "name": checks.text(name, "name", 200),
+        "city": checks.text(city, "city", 100),
+        "industry": checks.text(industry, "industry", 100, required=False),
+        "intake_capacity": checks.whole_number(intake_capacity, "intake_capacity", 0, 100_000),
+        "contact_name": checks.text(contact_name, "contact_name", 200, required=False),
+        "contact_phone": checks.phone(contact_phone, "contact_phone"),
+        "contact_email": checks.email(contact_email, "contact_email"),
+    }
+
+
+def find_enterprise_by_bin(bin: str) -> Enterprise | None:
+    return db.session.scalar(select(Enterprise).where(Enterprise.bin == bin))
+
+
+def save_enterprise(actor: User, college_id: int | None, *, name: str, bin: str, city: str,
+                    industry: str = "", intake_capacity: int = 0, contact_name: str = "",
+                    contact_phone: str = "", contact_email: str = "") -> Enterprise:
+    """Create, or update the enterprise with that BIN; with a college, make it a partner."""
+    bin = checks.bin_number(bin)
+    fields = _enterprise_fields(name, city, industry, intake_capacity, contact_name,
+                                contact_phone, contact_email)
+    enterprise = find_enterprise_by_bin(bin)
+    created = enterprise is None
+    enterprise = enterprise or Enterprise(bin=bin)
+    for key, value in fields.items():
+        setattr(enterprise, key, value)
+    _saved(actor, enterprise, created)
+    if college_id is not None:
+        link_partner(actor, college_id, enterprise)
+    return enterprise
+
+
+def register_enterprise(actor: User, college_id: int | None, **fields) -> Enterprise:
+    """Register a new enterprise from the form; a BIN already in the region is refused."""
+    bin = checks.bin_number(fields.get("bin"))
+    if find_enterprise_by_bin(bin) is not None:
+        raise RuleViolation(duplicate_enterprise_message(), "bin")
+    return save_enterprise(actor, college_id, **fields)
+
+
+def duplicate_enterprise_message() -> str:
+    return _("Предприятие с этим БИН уже есть в регионе: найдите его и добавьте в партнёры.")
+
+
+def update_enterprise(actor: User, enterprise: Enterprise, *, name: str, city: str,
+                      industry: str = "", intake_capacity: int = 0, contact_name: str = "",
+                      contact_phone: str = "", contact_email: str = "") -> Enterprise:
+    """Change an enterprise's details, capacity and contacts (its BIN stays)."""
+    fields = _enterprise_fields(name, city, industry, intake_capacity, contact_name,
+                                contact_phone, contact_email)
+    for key, value in fields.items():
+        setattr(enterprise, key, value)
+    return _saved(actor, enterprise, created=False)
+
+
+def link_partner(actor: User, college_id: int, enterprise: Enterprise) -> bool:
+    """Make the enterprise a partner of the college; False when it already was one."""
+    if db.session.get(Partnership, (college_id, enterprise.id)) is not None:
+        return False
+    db.session.add(Partnership(college_id=college_id, enterprise_id=enterprise.id))
+    db.session.flush()
+    college = db.session.get(College, college_id)
+    audit.record(actor, "partner_linked", enterprise, {"college": [None, college.name]})
+    return True
+
+
+def add_department(actor: User, enterprise: Enterprise, name: str) -> Department:
+    """Add a workshop (цех) or department to an enterprise; names are unique within it."""
+    name = checks.text(name, "name", 200)
+    if db.session.scalar(select(Department.id).where(
+            Department.enterprise_id == enterprise.id, Department.name == name)):
+        raise RuleViolation(_("Такое подразделение уже есть."), "name")
+    department = Department(enterprise_id=enterprise.id, name=name)
+    db.session.add(department)
+    db.session.flush()
+    audit.record(actor, "department_added", enterprise, {"department": [None, name]})
+    return department

@@ -1,0 +1,1 @@
+"""Students, mentors (foremen), employer representatives and coordinators."""

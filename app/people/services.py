@@ -1,0 +1,279 @@
+"""Registering and changing students, mentors, employer representatives and coordinators."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import audit
+from app.domain.identifiers import birth_date_from_iin, has_valid_check_digit, mask_iin
+from app.extensions import db
+from app.models import (
+    College,
+    Department,
+    Enterprise,
+    Group,
+    MentorProfile,
+    Placement,
+    PlacementStatus,
+    Role,
+    StudentProfile,
+    User,
+)
+from app.organisations import checks
+from app.organisations.queries import is_partner
+from app.people.emails import is_placeholder, placeholder_email
+from app.rules import RuleViolation
+
+ADULT_AGE = 18
+
+
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def checked_iin(value: str | None, field: str = "iin") -> str:
+    """A valid IIN: 12 digits, a birth date in the first seven, the right check digit."""
+    value = (value or "").strip().replace(" ", "")
+    if len(value) != 12 or not value.isascii() or not value.isdigit():
+        raise RuleViolation(_("ИИН — 12 цифр."), field)
+    if birth_date_from_iin(value) is None:
+        raise RuleViolation(_("ИИН указан с ошибкой: первые цифры — не дата рождения."), field)
+    if not has_valid_check_digit(value):
+        raise RuleViolation(_("ИИН указан с ошибкой: не сходится контрольная цифра."), field)
+    return value
+
+
+def duplicate_email_message() -> str:
+    return _("Этот адрес электронной почты уже занят другим пользователем.")
+
+
+def duplicate_student_message() -> str:
+    return _("Студент с этим ИИН уже есть в колледже.")
+
+
+def _email_free(address: str, user_id: int | None) -> None:
+    owner = db.session.scalar(select(User.id).where(User.email == address))
+    if owner is not None and owner != user_id:
+        raise RuleViolation(duplicate_email_message(), "email")
+
+
+def _changes(*objs) -> dict:
+    """The audited changes of an account and its profile; IINs masked, placeholders hidden."""
+    changes: dict = {}
+    for obj in objs:
+        changes.update(audit.changes_of(obj))
+    changes.pop("password_hash", None)
+    if "iin" in changes:
+        changes["iin"] = [mask_iin(v) if v else v for v in changes["iin"]]
+    if "email" in changes:
+        changes["email"] = [None if is_placeholder(v) else v for v in changes["email"]]
+        if changes["email"][0] == changes["email"][1]:
+            del changes["email"]
+    return changes
+
+
+def _check_college_actor(actor: User, college_id: int) -> None:
+    if actor.role == Role.COORDINATOR and actor.college_id != college_id:
+        raise RuleViolation(_("Можно работать только со своим колледжем."))
+
+
+# --- students ----------------------------------------------------------------------------------
+
+def find_student_by_iin(iin: str) -> User | None:
+    return db.session.scalar(
+        select(User).join(StudentProfile, StudentProfile.user_id == User.id)
+        .where(StudentProfile.iin == iin))
+
+
+def _student_fields(college_id: int, full_name: str, iin: str, group_id: int,
+                    email: str | None, phone: str, guardian_name: str, guardian_phone: str,
+                    today: date) -> dict:
+    fields = {
+        "full_name": checks.text(full_name, "full_name", 200),
+        "iin": checked_iin(iin),
+        "email": checks.email(email),
+        "phone": checks.phone(phone),
+        "guardian_name": checks.text(guardian_name, "guardian_name", 200, required=False),
+        "guardian_phone": checks.phone(guardian_phone, "guardian_phone"),
+    }
+    fields["birth_date"] = birth_date_from_iin(fields["iin"])
+    owner = db.session.scalar(select(Group.college_id).where(Group.id == group_id))
+    if owner is None or owner != college_id:
+        raise RuleViolation(_("Выберите группу своего колледжа."), "group_id")
+    fields["group_id"] = group_id
+    if age_on(fields["birth_date"], today) < ADULT_AGE:
+        if not fields["guardian_name"]:
+            raise RuleViolation(
+                _("Студент несовершеннолетний: укажите родителя или законного представителя."),
+                "guardian_name")
+        if not fields["guardian_phone"]:
+            raise RuleViolation(
+                _("Студент несовершеннолетний: укажите телефон родителя или представителя."),
+                "guardian_phone")
+    return fields
+
+
+def save_student(actor: User, college_id: int, *, full_name: str, iin: str, group_id: int,
+                 email: str | None = None, phone: str = "", guardian_name: str = "",
+                 guardian_phone: str = "") -> User:
+    """Create the student, or update the college's student with that IIN (no duplicates).
+
+    A blank e-mail keeps the current address (a placeholder for a new student: no login until
+    invited).
+    """
+    _check_college_actor(actor, college_id)
+    fields = _student_fields(college_id, full_name, iin, group_id, email, phone, guardian_name,
+                             guardian_phone, date.today())
+    student = find_student_by_iin(fields["iin"])
+    if student is not None and student.college_id != college_id:
+        raise RuleViolation(_("Студент с этим ИИН числится в другом колледже."), "iin")
+    return _write_student(actor, college_id, student, fields)
+
+
+def create_student(actor: User, college_id: int, **fields) -> User:
+    """Register a new student from the form; an IIN already registered is refused."""
+    if find_student_by_iin(checked_iin(fields.get("iin"))) is not None:
+        raise RuleViolation(duplicate_student_message(), "iin")
+    return save_student(actor, college_id, **fields)
+
+
+def update_student(actor: User, student: User, *, full_name: str, iin: str, group_id: int,
+                   email: str | None = None, phone: str = "", guardian_name: str = "",
+                   guardian_phone: str = "") -> User:
+    """Change a student's details, the IIN included (it stays unique)."""
+    _check_college_actor(actor, student.college_id)
+    fields = _student_fields(student.college_id, full_name, iin, group_id, email, phone,
+                             guardian_name, guardian_phone, date.today())
+    other = find_student_by_iin(fields["iin"])
+    if other is not None and other.id != student.id:
+        raise RuleViolation(_("Этот ИИН уже указан у другого студента."), "iin")
+    return _write_student(actor, student.college_id, student, fields)
+
+
+def _write_student(actor: User, college_id: int, student: User | None, fields: dict) -> User:
+    if fields["email"]:
+        _email_free(fields["email"], student.id if student else None)
+    created = student is None
+    if created:
+        student = User(role=Role.STUDENT, college_id=college_id, password_hash=None,
+                       email=fields["email"] or placeholder_email())
+        student.student_profile = StudentProfile()
+        db.session.add(student)
+    elif fields["email"]:
+        student.email = fields["email"]
+    profile = student.student_profile
+    student.full_name, student.phone = fields["full_name"], fields["phone"]
+    profile.iin, profile.birth_date = fields["iin"], fields["birth_date"]
+    profile.group_id = fields["group_id"]
+    profile.guardian_name, profile.guardian_phone = (fields["guardian_name"],
+                                                     fields["guardian_phone"])
+    return _audited(actor, student, profile, created)
+
+
+def _audited(actor: User, user: User, profile, created: bool) -> User:
+    changes = _changes(user, profile)
+    db.session.flush()
+    if created or changes:
+        action = f"{user.role.value}_{'created' if created else 'updated'}"
+        audit.record(actor, action, user, changes)
+    return user
+
+
+# --- mentors, employers, coordinators ---------------------------------------------------------
+
+def _check_enterprise_actor(actor: User, enterprise_id: int) -> Enterprise:
+    enterprise = db.session.get(Enterprise, enterprise_id) if enterprise_id else None
+    allowed = enterprise is not None and (
+        actor.role == Role.ADMIN
+        or (actor.role == Role.COORDINATOR and is_partner(actor.college_id, enterprise.id))
+        or (actor.role == Role.EMPLOYER and actor.enterprise_id == enterprise.id))
+    if not allowed:
+        raise RuleViolation(_("Выберите предприятие-партнёр своего колледжа."), "enterprise_id")
+    return enterprise
+
+
+def _account_fields(full_name: str, email: str | None, phone: str, user_id: int | None,
+                    email_required: bool = False) -> dict:
+    fields = {
+        "full_name": checks.text(full_name, "full_name", 200),
+        "email": checks.email(email, required=email_required),
+        "phone": checks.phone(phone),
+    }
+    if fields["email"]:
+        _email_free(fields["email"], user_id)
+    return fields
+
+
+def _mentor_fields(enterprise_id: int, department_id: int | None, position: str,
+                   trainee_cap: int) -> dict:
+    if department_id:
+        owner = db.session.scalar(
+            select(Department.enterprise_id).where(Department.id == department_id))
+        if owner != enterprise_id:
+            raise RuleViolation(_("Выберите цех этого предприятия."), "department_id")
+    return {
+        "department_id": department_id or None,
+        "position": checks.text(position, "position", 200, required=False),
+        "trainee_cap": checks.whole_number(trainee_cap, "trainee_cap", 1, 100),
+    }
+
+
+def create_mentor(actor: User, *, enterprise_id: int, full_name: str, email: str | None,
+                  phone: str = "", department_id: int | None = None, position: str = "",
+                  trainee_cap: int = 8) -> User:
+    """Register a foreman of a partner enterprise (no login until invited)."""
+    enterprise = _check_enterprise_actor(actor, enterprise_id)
+    fields = _account_fields(full_name, email, phone, None)
+    profile_fields = _mentor_fields(enterprise.id, department_id, position, trainee_cap)
+    mentor = User(role=Role.MENTOR, enterprise_id=enterprise.id, password_hash=None,
+                  full_name=fields["full_name"], phone=fields["phone"],
+                  email=fields["email"] or placeholder_email())
+    mentor.mentor_profile = MentorProfile(**profile_fields)
+    db.session.add(mentor)
+    return _audited(actor, mentor, mentor.mentor_profile, created=True)
+
+
+def update_mentor(actor: User, mentor: User, *, full_name: str, email: str | None,
+                  phone: str = "", department_id: int | None = None, position: str = "",
+                  trainee_cap: int = 8) -> User:
+    """Change a foreman's details; the cap may not fall below the active trainees."""
+    _check_enterprise_actor(actor, mentor.enterprise_id)
+    fields = _account_fields(full_name, email, phone, mentor.id)
+    profile_fields = _mentor_fields(mentor.enterprise_id, department_id, position, trainee_cap)
+    active = db.session.scalar(select(func.count()).select_from(Placement).where(
+        Placement.mentor_id == mentor.id, Placement.status == PlacementStatus.ACTIVE))
+    if profile_fields["trainee_cap"] < active:
+        raise RuleViolation(_("У наставника уже %(n)s действующих практикантов.", n=active),
+                            "trainee_cap")
+    mentor.full_name, mentor.phone = fields["full_name"], fields["phone"]
+    if fields["email"]:
+        mentor.email = fields["email"]
+    profile = mentor.mentor_profile or MentorProfile(user=mentor)
+    for key, value in profile_fields.items():
+        setattr(profile, key, value)
+    return _audited(actor, mentor, profile, created=False)
+
+
+def create_employer(actor: User, *, enterprise_id: int, full_name: str, email: str | None,
+                    phone: str = "") -> User:
+    """Register an enterprise's representative (HR / training lead), invited afterwards."""
+    enterprise = _check_enterprise_actor(actor, enterprise_id)
+    fields = _account_fields(full_name, email, phone, None)
+    employer = User(role=Role.EMPLOYER, enterprise_id=enterprise.id, password_hash=None,
+                    full_name=fields["full_name"], phone=fields["phone"],
+                    email=fields["email"] or placeholder_email())
+    db.session.add(employer)
+    return _audited(actor, employer, employer, created=True)
+
+
+def create_coordinator(actor: User, *, college_id: int, full_name: str, email: str,
+                       phone: str = "") -> User:
+    """The admin registers a college's coordinator (an e-mail is required to sign in)."""
+    if actor.role != Role.ADMIN or db.session.get(College, college_id) is None:
+        raise RuleViolation(_("Координаторов назначает администратор региона."))
+    fields = _account_fields(full_name, email, phone, None, email_required=True)
+    coordinator = User(role=Role.COORDINATOR, college_id=college_id, password_hash=None,
+                       **fields)
+    db.session.add(coordinator)
+    return _audited(actor, coordinator, coordinator, created=True)

@@ -1,0 +1,1 @@
+"""Placements: the dual-training agreements a coordinator sets up, activates and closes."""

@@ -1,0 +1,346 @@
+"""Placement changes and the rules that guard them: each raises RuleViolation before writing.
+
+Counts behind the caps are re-checked inside the transaction, after locking the student, the
+mentor and the enterprise rows (FOR UPDATE on PostgreSQL; SQLite serialises writers itself), so
+two coordinators cannot both take the last place.
+"""
+
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.audit import changes_of, record
+from app.domain.working_time import is_minor
+from app.extensions import db
+from app.labels import label, register_actions
+from app.models import (
+    Assessment,
+    AssessmentKind,
+    Department,
+    Enterprise,
+    Partnership,
+    Placement,
+    PlacementStatus,
+    Role,
+    StudentProfile,
+    User,
+    utcnow,
+)
+from app.rules import RuleViolation
+
+MAX_REQUIRED_HOURS = 5000
+MAX_REASON = 2000
+EDITABLE = (
+    "student_id", "mentor_id", "department_id", "start_date", "end_date", "required_hours",
+    "agreement_number", "parent_consent_on",
+)
+# Placements that hold a student's time, a mentor's attention or an enterprise's place.
+HOLDING = (PlacementStatus.DRAFT, PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
+
+register_actions({
+    "activated": _l("введён в действие"),
+    "completed": _l("завершён"),
+    "terminated": _l("расторгнут"),
+})
+
+
+def create_placement(
+    actor: User,
+    *,
+    college_id: int,
+    student_id: int,
+    mentor_id: int,
+    start_date: date,
+    end_date: date,
+    required_hours: int,
+    department_id: int | None = None,
+    agreement_number: str = "",
+    parent_consent_on: date | None = None,
+) -> Placement:
+    """Draft a placement at the mentor's enterprise.
+
+    An identical placement already on record (same student, mentor and dates, not terminated) is
+    returned as is: a double-submitted form or a re-imported file creates no duplicate.
+    """
+    _require_coordinator_of(actor, college_id)
+    _check_terms(start_date, end_date, required_hours, agreement_number)
+    student, mentor = _lock_people(college_id, student_id, mentor_id)
+    same = db.session.scalar(
+        select(Placement).where(
+            Placement.student_id == student.id, Placement.mentor_id == mentor.id,
+            Placement.start_date == start_date, Placement.end_date == end_date,
+            Placement.status != PlacementStatus.TERMINATED,
+        )
+    )
+    if same is not None:
+        return same
+    enterprise = _partner_enterprise(college_id, mentor)
+    _check_department(department_id, enterprise)
+    _check_no_overlap(student, start_date, end_date, None)
+    _check_intake(enterprise, start_date, None)
+    placement = Placement(
+        student_id=student.id,
+        college_id=college_id,
+        enterprise_id=enterprise.id,
+        mentor_id=mentor.id,
+        department_id=department_id,
+        start_date=start_date,
+        end_date=end_date,
+        required_hours=required_hours,
+        agreement_number=agreement_number,
+        parent_consent_on=parent_consent_on,
+        status=PlacementStatus.DRAFT,
+    )
+    db.session.add(placement)
+    _record_change(actor, "created", placement)
+    return placement
+
+
+def update_placement(actor: User, placement: Placement, **fields: Any) -> Placement:
+    """Change a draft placement's terms; every rule of creation is checked again."""
+    _require_coordinator_of(actor, placement.college_id)
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    if placement.status != PlacementStatus.DRAFT:
+        raise RuleViolation(_("Изменять можно только черновик договора."))
+    new = {key: getattr(placement, key) for key in EDITABLE} | fields
+    new["agreement_number"] = new["agreement_number"] or ""
+    _check_terms(new["start_date"], new["end_date"], new["required_hours"],
+                 new["agreement_number"])
+    student, mentor = _lock_people(placement.college_id, new["student_id"], new["mentor_id"])
+    enterprise = _partner_enterprise(placement.college_id, mentor)
+    _check_department(new["department_id"], enterprise)
+    _check_no_overlap(student, new["start_date"], new["end_date"], placement.id)
+    _check_intake(enterprise, new["start_date"], placement.id)
+    for key, value in new.items():
+        setattr(placement, key, value)
+    placement.enterprise_id = enterprise.id
+    changes = changes_of(placement)
+    if changes:
+        db.session.flush()
+        record(actor, "updated", placement, changes)
+    return placement
+
+
+def activate_placement(actor: User, placement: Placement, today: date) -> Placement:
+    """Put a draft into force once the student, mentor and enterprise can take it."""
+    _require_coordinator_of(actor, placement.college_id)
+    if placement.status != PlacementStatus.DRAFT:
+        raise RuleViolation(_("Ввести в действие можно только черновик договора."))
+    if placement.end_date < today:
+        raise RuleViolation(_("Срок договора уже истёк: измените даты."), "end_date")
+    student, mentor = _lock_people(placement.college_id, placement.student_id,
+                                   placement.mentor_id)
+    enterprise = _partner_enterprise(placement.college_id, mentor)
+    if enterprise.id != placement.enterprise_id:
+        raise RuleViolation(_("Наставник больше не работает на этом предприятии."), "mentor_id")
+    profile = student.student_profile
+    if is_minor(profile.birth_date, placement.start_date) and placement.parent_consent_on is None:
+        raise RuleViolation(
+            _("Студенту на дату начала нет 18 лет: сначала укажите дату согласия родителя."),
+            "parent_consent_on",
+        )
+    other_active = db.session.scalar(
+        select(Placement.id).where(
+            Placement.student_id == student.id, Placement.status == PlacementStatus.ACTIVE,
+            Placement.id != placement.id,
+        ).limit(1)
+    )
+    if other_active is not None:
+        raise RuleViolation(
+            _("У студента уже есть действующий договор №%(number)s.", number=other_active),
+            "student_id",
+        )
+    _check_no_overlap(student, placement.start_date, placement.end_date, placement.id)
+    _check_mentor_cap(mentor, placement.id)
+    _check_intake(enterprise, placement.start_date, placement.id)
+    placement.status = PlacementStatus.ACTIVE
+    placement.activated_at = utcnow()
+    _record_change(actor, "activated", placement)
+    return placement
+
+
+def complete_placement(actor: User, placement: Placement, today: date) -> Placement:
+    """Close an active placement whose mentor has submitted the final assessment."""
+    _require_coordinator_of(actor, placement.college_id)
+    if placement.status != PlacementStatus.ACTIVE:
+        raise RuleViolation(_("Завершить можно только действующий договор."))
+    final = db.session.scalar(
+        select(Assessment.id).where(
+            Assessment.placement_id == placement.id, Assessment.kind == AssessmentKind.FINAL,
+            Assessment.submitted_at.is_not(None),
+        )
+    )
+    if final is None:
+        raise RuleViolation(
+            _("Завершить договор можно только после итоговой оценки наставника.")
+        )
+    placement.status = PlacementStatus.COMPLETED
+    placement.completed_on = today
+    _record_change(actor, "completed", placement)
+    return placement
+
+
+def terminate_placement(actor: User, placement: Placement, on: date | None,
+                        reason: str) -> Placement:
+    """End a draft or active placement early, with the date and the reason."""
+    _require_coordinator_of(actor, placement.college_id)
+    if placement.status not in (PlacementStatus.DRAFT, PlacementStatus.ACTIVE):
+        raise RuleViolation(
+            _("Договор в статусе «%(status)s» расторгнуть нельзя.",
+              status=label(placement.status))
+        )
+    reason = (reason or "").strip()
+    if on is None:
+        raise RuleViolation(_("Укажите дату расторжения."), "on")
+    if not reason:
+        raise RuleViolation(_("Укажите причину расторжения."), "reason")
+    if len(reason) > MAX_REASON:
+        raise RuleViolation(_("Причина — не длиннее %(n)s символов.", n=MAX_REASON), "reason")
+    if placement.status == PlacementStatus.ACTIVE and not (
+        placement.start_date <= on <= placement.end_date
+    ):
+        raise RuleViolation(
+            _("Дата расторжения должна быть в пределах срока договора (%(start)s – %(end)s).",
+              start=_day(placement.start_date), end=_day(placement.end_date)),
+            "on",
+        )
+    placement.status = PlacementStatus.TERMINATED
+    placement.terminated_on = on
+    placement.termination_reason = reason
+    _record_change(actor, "terminated", placement)
+    return placement
+
+
+def _day(value: date) -> str:
+    # Numeric dates read the same in every language and need no request's locale.
+    return f"{value:%d.%m.%Y}"
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+def _record_change(actor: User, action: str, placement: Placement) -> None:
+    changes = changes_of(placement)
+    db.session.flush()
+    record(actor, action, placement, changes)
+
+
+def _require_coordinator_of(actor: User, college_id: int) -> None:
+    if actor.role != Role.COORDINATOR or actor.college_id != college_id:
+        raise RuleViolation(_("Договорами колледжа управляет его координатор."))
+
+
+def _check_terms(start: date | None, end: date | None, hours: Any, number: str) -> None:
+    if start is None:
+        raise RuleViolation(_("Укажите дату начала."), "start_date")
+    if end is None:
+        raise RuleViolation(_("Укажите дату окончания."), "end_date")
+    if end <= start:
+        raise RuleViolation(_("Дата окончания должна быть позже даты начала."), "end_date")
+    if not isinstance(hours, int) or isinstance(hours, bool) or hours <= 0:
+        raise RuleViolation(_("Количество часов должно быть больше нуля."), "required_hours")
+    if hours > MAX_REQUIRED_HOURS:
+        raise RuleViolation(
+            _("Не больше %(n)s часов по одному договору.", n=MAX_REQUIRED_HOURS),
+            "required_hours",
+        )
+    if len(number or "") > 40:
+        raise RuleViolation(_("Номер договора — не длиннее 40 символов."), "agreement_number")
+
+
+def _lock_people(college_id: int, student_id: Any, mentor_id: Any) -> tuple[User, User]:
+    """Load and lock the student (of this college) and the mentor, in id order."""
+    ids = [i for i in (student_id, mentor_id) if isinstance(i, int)]
+    if ids:
+        db.session.execute(
+            select(User.id).where(User.id.in_(ids)).order_by(User.id).with_for_update()
+        )
+    student = db.session.get(User, student_id) if isinstance(student_id, int) else None
+    if (student is None or student.role != Role.STUDENT or student.college_id != college_id
+            or db.session.get(StudentProfile, student.id) is None):
+        raise RuleViolation(_("Такого студента нет в вашем колледже."), "student_id")
+    mentor = db.session.get(User, mentor_id) if isinstance(mentor_id, int) else None
+    if mentor is None or mentor.role != Role.MENTOR or not mentor.active:
+        raise RuleViolation(_("Такого наставника нет."), "mentor_id")
+    return student, mentor
+
+
+def _partner_enterprise(college_id: int, mentor: User) -> Enterprise:
+    """The mentor's enterprise, which must be a partner of the college; locked for the caps."""
+    enterprise = db.session.scalar(
+        select(Enterprise).where(Enterprise.id == mentor.enterprise_id).with_for_update()
+    )
+    partner = db.session.get(Partnership, (college_id, mentor.enterprise_id))
+    if enterprise is None or partner is None:
+        raise RuleViolation(
+            _("Предприятие наставника не является партнёром вашего колледжа."), "mentor_id"
+        )
+    return enterprise
+
+
+def _check_department(department_id: int | None, enterprise: Enterprise) -> None:
+    if department_id is None:
+        return
+    department = db.session.get(Department, department_id)
+    if department is None or department.enterprise_id != enterprise.id:
+        raise RuleViolation(_("Этот цех не относится к предприятию наставника."),
+                            "department_id")
+
+
+def _check_no_overlap(student: User, start: date, end: date, own_id: int | None) -> None:
+    clash = db.session.scalar(
+        select(Placement).where(
+            Placement.student_id == student.id,
+            Placement.status.in_(HOLDING),
+            Placement.start_date < end,
+            Placement.end_date > start,
+            Placement.id != (own_id or 0),
+        ).limit(1)
+    )
+    if clash is not None:
+        raise RuleViolation(
+            _("У студента уже есть договор №%(number)s на пересекающиеся даты "
+              "(%(start)s – %(end)s).", number=clash.id,
+              start=_day(clash.start_date), end=_day(clash.end_date)),
+            "start_date",
+        )
+
+
+def _check_mentor_cap(mentor: User, own_id: int) -> None:
+    cap = mentor.mentor_profile.trainee_cap if mentor.mentor_profile else 1
+    active = db.session.scalar(
+        select(func.count()).select_from(Placement).where(
+            Placement.mentor_id == mentor.id, Placement.status == PlacementStatus.ACTIVE,
+            Placement.id != own_id,
+        )
+    ) or 0
+    if active >= cap:
+        raise RuleViolation(
+            _("У наставника уже %(active)s действующих практикантов при пределе %(cap)s.",
+              active=active, cap=cap),
+            "mentor_id",
+        )
+
+
+def _check_intake(enterprise: Enterprise, start: date, own_id: int | None) -> None:
+    year = start.year
+    taken = db.session.scalar(
+        select(func.count()).select_from(Placement).where(
+            Placement.enterprise_id == enterprise.id,
+            Placement.status.in_(HOLDING),
+            Placement.start_date >= date(year, 1, 1),
+            Placement.start_date <= date(year, 12, 31),
+            Placement.id != (own_id or 0),
+        )
+    ) or 0
+    if taken >= enterprise.intake_capacity:
+        raise RuleViolation(
+            _("Места на предприятии «%(name)s» на %(year)s год заняты: %(taken)s из %(cap)s.",
+              name=enterprise.name, year=year, taken=taken, cap=enterprise.intake_capacity),
+            "start_date",
+        )

@@ -1,0 +1,188 @@
+"""Placement pages: the scoped list and its exports, the form, the page with history, actions."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.audit import history_of
+from app.exports import csv_response, xlsx_response
+from app.extensions import db
+from app.forms import ActionForm
+from app.labels import label
+from app.listing import ListRequest, paginate
+from app.models import Placement, PlacementStatus, Role
+from app.placements import queries, services
+from app.placements.forms import PlacementForm, TerminationForm
+from app.rules import RuleViolation
+from app.security import get_scoped_or_404, roles_required
+from app.web import register_nav
+
+bp = Blueprint("placements", __name__, url_prefix="/placements")
+
+register_nav("placements.index", _l("Договоры"), Role.COORDINATOR, Role.EMPLOYER, Role.ADMIN)
+
+LIST_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.EMPLOYER, Role.MENTOR)
+
+
+def _list_request() -> tuple[ListRequest, queries.PlacementFilters]:
+    return (ListRequest.from_args(queries.SORTABLE, "start"),
+            queries.PlacementFilters.from_args(request.args))
+
+
+@bp.get("/")
+@roles_required(*LIST_ROLES)
+def index():
+    req, filters = _list_request()
+    pager = paginate(queries.placements_for(current_user, req, filters), req)
+    return render_template(
+        "placements/index.html",
+        pager=pager,
+        req=req,
+        filters=filters,
+        enterprises=queries.enterprise_choices(current_user),
+        groups=queries.group_choices(current_user),
+        statuses=list(PlacementStatus),
+    )
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@roles_required(*LIST_ROLES)
+def export(fmt: str):
+    req, filters = _list_request()
+    placements = db.session.scalars(queries.placements_for(current_user, req, filters))
+    header = [_("№"), _("Номер договора"), _("Студент"), _("Группа"), _("Предприятие"),
+              _("Наставник"), _("Начало"), _("Окончание"), _("Часы"), _("Статус"),
+              _("Дата расторжения"), _("Причина расторжения")]
+    rows = (
+        [p.id, p.agreement_number, p.student.full_name, p.student.student_profile.group.code,
+         p.enterprise.name, p.mentor.full_name, p.start_date, p.end_date, p.required_hours,
+         label(p.status), p.terminated_on, p.termination_reason]
+        for p in placements
+    )
+    respond = csv_response if fmt == "csv" else xlsx_response
+    return respond(f"placements-{date.today():%Y-%m-%d}", header, rows)
+
+
+def _placement_form(college_id: int, obj=None) -> PlacementForm:
+    form = PlacementForm(obj=obj)
+    form.set_choices(queries.student_choices(college_id), queries.mentor_choices(college_id),
+                     queries.department_choices(college_id))
+    return form
+
+
+def _show_refusal(form: PlacementForm, refusal: RuleViolation) -> None:
+    db.session.rollback()
+    target = getattr(form, refusal.field, None) if refusal.field else None
+    if target is not None:
+        target.errors = [*target.errors, refusal.message]
+    else:
+        form.form_errors.append(refusal.message)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new():
+    actor = current_user._get_current_object()
+    form = _placement_form(actor.college_id)
+    if form.validate_on_submit():
+        try:
+            placement = services.create_placement(actor, college_id=actor.college_id,
+                                                  **form.terms())
+        except RuleViolation as refusal:
+            _show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Договор №%(number)s создан как черновик.", number=placement.id), "success")
+            return redirect(url_for("placements.show", placement_id=placement.id))
+    return render_template("placements/form.html", form=form, placement=None)
+
+
+@bp.get("/<int:placement_id>")
+@login_required
+def show(placement_id: int, termination: TerminationForm | None = None):
+    placement = queries.placement_page(placement_id, current_user)
+    if placement is None:
+        abort(404)
+    return render_template(
+        "placements/show.html",
+        placement=placement,
+        history=history_of(placement),
+        action_form=ActionForm(),
+        termination=termination or TerminationForm(formdata=None, on=date.today()),
+        can_manage=current_user.role == Role.COORDINATOR,
+    )
+
+
+@bp.route("/<int:placement_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit(placement_id: int):
+    placement = get_scoped_or_404(Placement, placement_id)
+    if placement.status != PlacementStatus.DRAFT:
+        flash(_("Изменять можно только черновик договора."), "error")
+        return redirect(url_for("placements.show", placement_id=placement.id))
+    form = _placement_form(placement.college_id, obj=placement)
+    if form.validate_on_submit():
+        try:
+            services.update_placement(current_user._get_current_object(), placement,
+                                      **form.terms())
+        except RuleViolation as refusal:
+            _show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Изменения сохранены."), "success")
+            return redirect(url_for("placements.show", placement_id=placement.id))
+    return render_template("placements/form.html", form=form, placement=placement)
+
+
+def _act(placement_id: int, act, done: str):
+    placement = get_scoped_or_404(Placement, placement_id)
+    if ActionForm().validate_on_submit():
+        try:
+            act(current_user._get_current_object(), placement)
+        except RuleViolation as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash(done, "success")
+    return redirect(url_for("placements.show", placement_id=placement_id))
+
+
+@bp.post("/<int:placement_id>/activate")
+@roles_required(Role.COORDINATOR)
+def activate(placement_id: int):
+    return _act(placement_id, lambda actor, p: services.activate_placement(actor, p, date.today()),
+                _("Договор введён в действие."))
+
+
+@bp.post("/<int:placement_id>/complete")
+@roles_required(Role.COORDINATOR)
+def complete(placement_id: int):
+    return _act(placement_id, lambda actor, p: services.complete_placement(actor, p, date.today()),
+                _("Договор завершён."))
+
+
+@bp.post("/<int:placement_id>/terminate")
+@roles_required(Role.COORDINATOR)
+def terminate(placement_id: int):
+    placement = get_scoped_or_404(Placement, placement_id)
+    form = TerminationForm()
+    if form.validate_on_submit():
+        try:
+            services.terminate_placement(current_user._get_current_object(), placement,
+                                         form.on.data, form.reason.data)
+        except RuleViolation as refusal:
+            db.session.rollback()
+            target = getattr(form, refusal.field or "", None)
+            if target is not None:
+                target.errors = [*target.errors, refusal.message]
+            else:
+                form.form_errors.append(refusal.message)
+        else:
+            db.session.commit()
+            flash(_("Договор расторгнут."), "success")
+            return redirect(url_for("placements.show", placement_id=placement_id))
+    return show(placement_id, termination=form), 422

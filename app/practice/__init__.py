@@ -1,0 +1,1 @@
+"""The practice diary, the foreman's review and the progress of every placement."""

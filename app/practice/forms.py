@@ -1,0 +1,105 @@
+"""Forms of the diary week and of the mentor's review."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Form, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields import FieldList, FormField
+from wtforms.validators import Length
+
+from app.forms import ActionForm
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _optional_int(value) -> int | None:
+    """A select's value: None when empty, -1 when not a number (the service refuses it)."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+class HoursField(StringField):
+    """Hours as typed: `7`, `7.5` or `7,5`; empty is None; anything else is an error."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip().replace(",", ".")
+        if not text:
+            self.data = None
+            return
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(_l("Часы — это число, например 7 или 7,5.")) from None
+        if not value.is_finite():
+            self.data = None
+            raise ValueError(_l("Часы — это число, например 7 или 7,5."))
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format(Decimal(self.data).normalize(), "f")
+
+
+class VersionField(HiddenField):
+    """The entry version the page was drawn from; empty for a new entry."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = int(text) if text.isdigit() else None
+
+
+class DayForm(Form):
+    """One day of the week (no CSRF of its own: the week form carries it)."""
+
+    work_date = HiddenField(filters=[_strip])
+    version = VersionField()
+    hours = HoursField(_l("Часы"))
+    activity = TextAreaField(_l("Что сделано"), filters=[_strip])
+    competency = SelectField(_l("Компетенция"), coerce=_optional_int, validate_choice=False)
+
+
+class WeekForm(FlaskForm):
+    """The whole week in one form. Not a BaseForm: its strip filter breaks FieldList; the
+    day rows strip their own text."""
+
+    days = FieldList(FormField(DayForm), max_entries=14)
+    save = SubmitField(_l("Сохранить черновик"))
+    submit_week = SubmitField(_l("Отправить неделю"))
+
+
+class ReviewEntryForm(ActionForm):
+    """Approve or reject one entry at the version the mentor saw."""
+
+    version = VersionField()
+    comment = TextAreaField(_l("Что исправить"), validators=[Length(max=2000)])
+    approve = SubmitField(_l("Подписать"))
+    reject = SubmitField(_l("Вернуть"))
+
+
+class ReviewWeekForm(ActionForm):
+    """Approve or reject a trainee's week: the entries shown, each with its version."""
+
+    entries = HiddenField()
+    comment = TextAreaField(_l("Что исправить"), validators=[Length(max=2000)])
+    approve = SubmitField(_l("Подписать всю неделю"))
+    reject = SubmitField(_l("Вернуть всю неделю"))
+
+    def entry_versions(self) -> dict[int, int | None]:
+        """`12:3 13:1` → {12: 3, 13: 1}; malformed parts are skipped."""
+        result: dict[int, int | None] = {}
+        for part in (self.entries.data or "").split():
+            entry_id, _, version = part.partition(":")
+            if entry_id.isdigit():
+                result[int(entry_id)] = int(version) if version.isdigit() else None
+        return result
