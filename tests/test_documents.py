@@ -45,9 +45,11 @@ def test_diary_in_kazakh_reads_back_names_hours_and_kazakh_letters(login_as):
     assert set(bd.KAZAKH_LETTERS) <= set(text.lower())
     assert "Черновик не печатается" not in text
     totals = _squash(text)
-    assert re.search(r"Итого подтверждено часов 19,5", totals), totals
-    assert re.search(r"Требуется часов по договору 120", totals)
+    # Labels come from the Kazakh catalog.
+    assert re.search(r"Барлығы расталған сағаттар 19,5", totals), totals
+    assert re.search(r"Келісімшарт бойынша талап етілетін 120", totals)
     assert "16,2%" in totals  # 19.5 of 120
+    assert "2 беттің 1-беті" in totals and "2 беттің 2-беті" in totals
     # The dates are written the Kazakh way: the language was applied, not just the data.
     assert _squash(format_date(date.today(), "long", locale="kk")) in totals
     assert "М." in text  # the seal place
