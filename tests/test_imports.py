@@ -420,3 +420,13 @@ def test_upload_page_explains_columns_and_is_in_the_menu(login_as):
     page = login_as(builders.coordinator()).get("/imports/").get_data(as_text=True)
     assert ">Импорт<" in page
     assert "Мест в год" in page and "E-mail наставника" in page and "full name" in page
+
+
+def test_headers_in_kazakh_and_english_as_the_help_page_titles_them(login_as):
+    coordinator, _ = _coordinator_with_groups("СВ-23-1")
+    client = login_as(coordinator)
+    bin_ = make_bin(date(2003, 3, 1), 77)
+    kazakh = f"Атауы;БСН;Қала;Саласы\nТОО Тест;{bin_};Риддер;энергетика"
+    page = _upload(client, "enterprises", "kk.csv", kazakh.encode()).get_data(as_text=True)
+    assert _problems(page) == []
+    assert "ТОО Тест" in page

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 
@@ -114,10 +116,20 @@ KIND_LABELS = {
 
 def match_header(columns: tuple[Column, ...], cells: list[object]) -> dict[str, int]:
     """Which position of a header row holds which column (first match wins)."""
-    lookup = {alias: column.key for column in columns for alias in column.aliases}
+    lookup = {title: column.key for column in columns for title in _titles(column)}
+    lookup.update({alias: column.key for column in columns for alias in column.aliases})
     found: dict[str, int] = {}
     for position, cell in enumerate(cells):
         key = lookup.get(normalise_header(cell))
         if key is not None and key not in found:
             found[key] = position
     return found
+
+
+def _titles(column: Column) -> set[str]:
+    """The column's title in every language of the app: the import help page shows these."""
+    titles = set()
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            titles.add(normalise_header(column.title))
+    return titles
