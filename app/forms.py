@@ -1,6 +1,7 @@
 """The base form every form of the app derives from."""
 
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
 
 
 def _strip(value):
@@ -12,8 +13,12 @@ class BaseForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            filters = unbound_field.kwargs.get("filters", ())
-            if unbound_field.field_class.__name__ not in {"PasswordField", "FileField"}:
+            field_class = unbound_field.field_class
+            # Text fields only: lists, sub-forms and files take no filters; passwords stay exact.
+            if issubclass(field_class, StringField | TextAreaField) and not issubclass(
+                field_class, PasswordField
+            ):
+                filters = unbound_field.kwargs.get("filters", ())
                 unbound_field.kwargs["filters"] = [_strip, *filters]
             return unbound_field.bind(form=form, **options)
 

@@ -98,10 +98,18 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             return {"nav_items": [], "unread_notifications": 0}
         items = [
-            {"url": url_for(item.endpoint), "label": item.label, "endpoint": item.endpoint}
+            {"url": url_for(item.endpoint), "label": item.label, "endpoint": item.endpoint,
+             "current": item.endpoint == request.endpoint}
             for item in navigation_for(current_user.role)
             if item.endpoint in app.view_functions
         ]
+        if not any(item["current"] for item in items):
+            # A page without its own menu entry marks its area's first entry (e.g. a detail page).
+            area = (request.endpoint or "").partition(".")[0]
+            for item in items:
+                if item["endpoint"].partition(".")[0] == area:
+                    item["current"] = True
+                    break
         return {"nav_items": items, "unread_notifications": _unread_count(current_user.id)}
 
 

@@ -3,12 +3,11 @@
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import Length
 
-from app.forms import ActionForm
+from app.forms import ActionForm, BaseForm
 
 
 def _strip(value):
@@ -69,9 +68,8 @@ class DayForm(Form):
     competency = SelectField(_l("Компетенция"), coerce=_optional_int, validate_choice=False)
 
 
-class WeekForm(FlaskForm):
-    """The whole week in one form. Not a BaseForm: its strip filter breaks FieldList; the
-    day rows strip their own text."""
+class WeekForm(BaseForm):
+    """The whole week in one form; the day rows strip their own text."""
 
     days = FieldList(FormField(DayForm), max_entries=14)
     save = SubmitField(_l("Сохранить черновик"))
