@@ -11,7 +11,7 @@ FLASK := $(BIN)/flask --app wsgi
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint translations serve bench-demo
+.PHONY: run test setup lint translations schema
 
 run: setup ## Set up, load the demo world into an empty database, serve on 127.0.0.1:$(PORT)
 	$(FLASK) demo-data --if-empty
