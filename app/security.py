@@ -261,3 +261,93 @@ def get_scoped_or_404(model: type[M], object_id: int, user: User | None = None) 
     if found is None:
         abort(404)
     return found
+
+
+# --- who may manage an enterprise's data and staff ----------------------------------------------
+# An employer sees every college's trainees at the enterprise, so the enterprise's staff and data
+# belong to the enterprise once its HR has signed in; a coordinator only prepares them until then.
+
+def _is_partner(college_id: int | None, enterprise_id: int | None) -> bool:
+    from app.models import Partnership
+
+    if college_id is None or enterprise_id is None:
+        return False
+    return db.session.get(Partnership, (college_id, enterprise_id)) is not None
+
+
+def has_active_employer(enterprise_id: int) -> bool:
+    """Whether an employer of the enterprise has already set a password (HR is on board)."""
+    return db.session.scalar(select(User.id).where(
+        User.enterprise_id == enterprise_id, User.role == Role.EMPLOYER,
+        User.password_hash.is_not(None)).limit(1)) is not None
+
+
+def _other_college_placement(column: Any, value: int, college_id: int | None) -> bool:
+    return db.session.scalar(select(Placement.id).where(
+        column == value, Placement.college_id != college_id).limit(1)) is not None
+
+
+def can_edit_enterprise(user: User, enterprise: Enterprise) -> bool:
+    """Master data (name, capacity, contacts, departments): the admin, the enterprise's employer,
+    or a partner college's coordinator while no employer of the enterprise has a password."""
+    match user.role:
+        case Role.ADMIN:
+            return True
+        case Role.EMPLOYER:
+            return user.enterprise_id == enterprise.id
+        case Role.COORDINATOR:
+            return (_is_partner(user.college_id, enterprise.id)
+                    and not has_active_employer(enterprise.id))
+    return False
+
+
+def can_see_enterprise_staff(user: User, enterprise: Enterprise) -> bool:
+    """Who sees an enterprise's employers and mentors: admin, its employer, partner colleges."""
+    match user.role:
+        case Role.ADMIN:
+            return True
+        case Role.EMPLOYER:
+            return user.enterprise_id == enterprise.id
+        case Role.COORDINATOR:
+            return _is_partner(user.college_id, enterprise.id)
+    return False
+
+
+def employer_refusal(user: User, enterprise: Enterprise) -> str | None:
+    """Why the user may not register or invite an employer of the enterprise; None if they may."""
+    from flask_babel import gettext as _
+
+    if not can_see_enterprise_staff(user, enterprise):
+        return _("Выберите предприятие-партнёр своего колледжа.")
+    if user.role != Role.COORDINATOR:
+        return None
+    if has_active_employer(enterprise.id):
+        return _("У предприятия уже есть представитель с доступом: новых представителей "
+                 "добавляет и приглашает он или управление образования.")
+    if _other_college_placement(Placement.enterprise_id, enterprise.id, user.college_id):
+        return _("Представитель предприятия видит практикантов всех колледжей, а на этом "
+                 "предприятии проходят практику студенты других колледжей: представителя "
+                 "добавляет управление образования.")
+    return None
+
+
+def mentor_refusal(user: User, mentor: User) -> str | None:
+    """Why the user may not change or invite the mentor; None if they may."""
+    from flask_babel import gettext as _
+
+    if not can_see_enterprise_staff(user, mentor.enterprise):
+        return _("Выберите предприятие-партнёр своего колледжа.")
+    if user.role == Role.COORDINATOR and _other_college_placement(
+            Placement.mentor_id, mentor.id, user.college_id):
+        return _("У наставника есть практиканты других колледжей: его данные и доступ меняет "
+                 "представитель предприятия или управление образования.")
+    return None
+
+
+def staff_refusal(user: User, person: User) -> str | None:
+    """Why the user may not manage this employer or mentor account; None if they may."""
+    if person.role == Role.EMPLOYER:
+        return employer_refusal(user, person.enterprise)
+    if person.role == Role.MENTOR:
+        return mentor_refusal(user, person)
+    return None

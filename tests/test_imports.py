@@ -262,7 +262,8 @@ def test_import_is_all_or_nothing_when_data_changed_after_the_preview(login_as):
     db.session.commit()
     response = _confirm(client, page)
     assert response.status_code == 409
-    assert ("4", "ИИН", "Студент с этим ИИН числится в другом колледже.") in _problems(
+    assert ("4", "ИИН", "Этот ИИН уже зарегистрирован; обратитесь в управление образования."
+            ) in _problems(
         response.get_data(as_text=True))
     db.session.expire_all()
     assert _students(coordinator.college_id) == []
@@ -322,10 +323,11 @@ def test_placement_rows_are_checked_by_every_rule(login_as):
     page = _upload(client, "placements", "p.csv", _placements_file(rows)).get_data(as_text=True)
     problems = _problems(page)
     assert problems[0][:2] == ("3", "ИИН студента")
-    assert problems[1] == ("4", "E-mail наставника",
-                           "Этот наставник работает на другом предприятии.")
+    # A foreman of a non-partner enterprise: whether the address exists elsewhere is not told.
+    assert problems[1] == ("4", "E-mail наставника", "Наставник с этой почтой не найден среди "
+                           "наставников предприятий-партнёров.")
     assert problems[2] == ("5", "Окончание", "Дата окончания должна быть позже даты начала.")
-    assert problems[3][:2] == ("6", "Начало") and "заняты: 1 из 1" in problems[3][2]
+    assert problems[3][:2] == ("6", "Начало") and "не осталось мест" in problems[3][2]
     assert problems[4][:2] == ("7", "БИН предприятия")
     assert len(problems) == 5
     assert db.session.scalar(select(func.count()).select_from(Placement)) == 0
@@ -430,3 +432,46 @@ def test_headers_in_kazakh_and_english_as_the_help_page_titles_them(login_as):
     page = _upload(client, "enterprises", "kk.csv", kazakh.encode()).get_data(as_text=True)
     assert _problems(page) == []
     assert "ТОО Тест" in page
+
+
+# --- an existing enterprise is linked, not overwritten (review fixes) ---------------------------
+
+def _enterprises_file(rows) -> bytes:
+    lines = ["Наименование;БИН;Город;Отрасль;Мест в год"] + [";".join(map(str, r)) for r in rows]
+    return "\n".join(lines).encode("cp1251")
+
+
+def test_import_links_an_enterprise_its_employer_runs_and_keeps_its_record(login_as):
+    owned = builders.enterprise(name="АО «Свой учёт»", intake_capacity=12)
+    builders.employer(owned)  # its HR has signed in: the enterprise keeps its own data
+    free = builders.enterprise(name="ТОО «Без кадровика»", intake_capacity=3)
+    coordinator = builders.coordinator()
+    rows = [("Подменённое имя", owned.bin, "Алтай", "Торговля", 99),
+            ("ТОО «Без кадровика» (ред.)", free.bin, "Риддер", "Ремонт", 7)]
+    client = login_as(coordinator)
+    page = _upload(client, "enterprises", "e.csv", _enterprises_file(rows)).get_data(as_text=True)
+    assert _problems(page) == []
+    assert "Примечания" in page and "запись оставлена без изменений" in page
+    assert "Строка 2:" in page and "Строка 3:" not in page
+    assert _confirm(client, page).status_code == 302
+    db.session.expire_all()
+    owned, free = db.session.get(Enterprise, owned.id), db.session.get(Enterprise, free.id)
+    assert (owned.name, owned.city, owned.intake_capacity) == ("АО «Свой учёт»",
+                                                                "Усть-Каменогорск", 12)
+    assert (free.name, free.intake_capacity) == ("ТОО «Без кадровика» (ред.)", 7)
+    linked = set(db.session.scalars(select(Partnership.enterprise_id).where(
+        Partnership.college_id == coordinator.college_id)))
+    assert linked == {owned.id, free.id}
+
+
+def test_placements_import_tells_a_partners_foreman_at_another_enterprise(login_as):
+    w = world(capacity=10)
+    partner_mentor = builders.mentor(builders.enterprise())
+    db.session.add(Partnership(college_id=w.college.id,
+                               enterprise_id=partner_mentor.enterprise_id))
+    rows = [(w.student.student_profile.iin, w.enterprise.bin, partner_mentor.email,
+             "01.09.2026", "25.12.2026", 480)]
+    page = _upload(login_as(w.coordinator), "placements", "p.csv",
+                   _placements_file(rows)).get_data(as_text=True)
+    assert _problems(page) == [("2", "E-mail наставника",
+                                "Этот наставник работает на другом предприятии.")]

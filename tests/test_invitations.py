@@ -273,10 +273,11 @@ def test_who_may_invite_whom(login_as, inviter, invitee, status):
         "partner employer": builders.employer(d.enterprise, password_hash=None),
         "fellow coordinator": builders.coordinator(d.college, password_hash=None),
     }
-    inviters = {"coordinator": d.coordinator, "employer": builders.employer(d.enterprise),
-                "mentor": builders.mentor(d.enterprise), "student": builders.student(d.group),
-                "admin": builders.admin()}
-    client = login_as(inviters[inviter])
+    inviters = {"coordinator": lambda: d.coordinator,
+                "employer": lambda: builders.employer(d.enterprise),
+                "mentor": lambda: builders.mentor(d.enterprise),
+                "student": lambda: builders.student(d.group), "admin": builders.admin}
+    client = login_as(inviters[inviter]())
     target = people[invitee]
     assert client.post(f"/people/{target.id}/invite").status_code == status
     revoke_status = 302 if status == 200 else status
@@ -302,3 +303,65 @@ def test_invite_and_accept_need_the_csrf_token(app, client, in_request):
                                                      "confirm": NEW_PASSWORD,
                                                      "csrf_token": csrf})
     assert response.status_code == 302
+
+
+# --- who may invite enterprise staff; the race on accepting (review fixes) ---------------------
+
+def test_coordinator_may_not_invite_an_employer_where_other_colleges_train(login_as, client):
+    d, other = desk(), desk()
+    # Registered earlier, e.g. by another college; nobody has signed in yet.
+    pending = builders.employer(d.enterprise, password_hash=None)
+    builders.placement(builders.student(other.group), builders.mentor(d.enterprise))
+    response = login_as(d.coordinator).post(f"/people/{pending.id}/invite",
+                                            follow_redirects=True)
+    assert "студенты других колледжей" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation.id)) is None
+    db.session.commit()
+    client.post("/logout")
+    _invite_through_page(login_as(builders.admin()), pending)
+
+
+def test_coordinator_may_not_invite_an_employer_once_one_has_signed_in(login_as):
+    d = desk()
+    builders.employer(d.enterprise)
+    pending = builders.employer(d.enterprise, password_hash=None)
+    response = login_as(d.coordinator).post(f"/people/{pending.id}/invite",
+                                            follow_redirects=True)
+    assert "уже есть представитель с доступом" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation.id)) is None
+
+
+def test_coordinator_may_not_invite_a_mentor_of_another_colleges_trainees(login_as, client):
+    d, other = desk(), desk()
+    builders.placement(builders.student(other.group), d.mentor)
+    response = login_as(d.coordinator).post(f"/people/{d.mentor.id}/invite",
+                                            follow_redirects=True)
+    assert "практиканты других колледжей" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation.id)) is None
+    db.session.commit()
+    client.post("/logout")
+    _invite_through_page(login_as(builders.employer(d.enterprise)), d.mentor)
+
+
+def test_can_invite_service_refuses_the_takeover(in_request):
+    d, other = desk(), desk()
+    builders.placement(builders.student(other.group), d.mentor)
+    assert not services.can_invite(d.coordinator, d.mentor)
+    with pytest.raises(RuleViolation):
+        services.invite(d.coordinator, d.mentor, utcnow())
+
+
+def test_a_link_accepted_by_a_racing_request_is_not_accepted_twice(in_request, monkeypatch):
+    d = desk()
+    d.mentor.email = "foreman@plant.kz"
+    _invitation, token = services.invite(d.coordinator, d.mentor, utcnow())
+    services.accept_invitation(token, NEW_PASSWORD, utcnow())
+    db.session.commit()
+    first_hash = db.session.get(User, d.mentor.id).password_hash
+    # The second request read the link before the first one wrote: its check saw it unused.
+    monkeypatch.setattr(services, "link_problem", lambda invitation, now: None)
+    with pytest.raises(RuleViolation) as refusal:
+        services.accept_invitation(token, "another-password-1", utcnow())
+    assert "уже использовано" in refusal.value.message
+    db.session.rollback()
+    assert db.session.get(User, d.mentor.id).password_hash == first_hash

@@ -266,11 +266,11 @@ def test_save_enterprise_updates_by_bin_and_ensures_the_partnership(in_request):
     desk_ = desk()
     actor = desk_.coordinator
     number = bin_()
-    first = services.save_enterprise(actor, desk_.college.id, name="Завод", bin=number,
-                                     city="Алтай", intake_capacity=5)
-    again = services.save_enterprise(actor, desk_.college.id, name="Завод им. Ленина",
-                                     bin=number, city="Алтай", intake_capacity=7)
-    assert first.id == again.id and again.intake_capacity == 7
+    first, _written = services.save_enterprise(actor, desk_.college.id, name="Завод",
+                                               bin=number, city="Алтай", intake_capacity=5)
+    again, written = services.save_enterprise(actor, desk_.college.id, name="Завод им. Ленина",
+                                              bin=number, city="Алтай", intake_capacity=7)
+    assert first.id == again.id and again.intake_capacity == 7 and written
     assert _count(Enterprise) == 2  # the desk's own enterprise and this one
     assert db.session.scalar(select(func.count()).select_from(Partnership).where(
         Partnership.enterprise_id == first.id)) == 1
@@ -331,7 +331,8 @@ SCOPING = [
     ("coordinator", "/groups/{mine_group}", 200),
     ("coordinator", "/enterprises/{other_enterprise}", 200),  # regional: may find and link
     ("coordinator", "/enterprises/{other_enterprise}/edit", 404),
-    ("coordinator", "/enterprises/{mine_enterprise}/edit", 200),
+    # The enterprise's employer has signed in: its data is the enterprise's own now.
+    ("coordinator", "/enterprises/{mine_enterprise}/edit", 404),
     ("employer", "/enterprises/{mine_enterprise}", 200),
     ("employer", "/enterprises/{other_enterprise}", 404),
     ("employer", "/enterprises/{other_enterprise}/edit", 404),
@@ -466,3 +467,90 @@ def test_forms_without_csrf_token_are_refused(client):
     assert response.status_code == 400
     assert _count(Enterprise) == 0
     assert Role.COORDINATOR
+
+
+# --- who edits an enterprise, who sees its history (review fixes) ------------------------------
+
+def _details(enterprise, **overrides) -> dict:
+    data = _enterprise_form(**{"name": enterprise.name, **overrides})
+    data.pop("bin")
+    return data
+
+
+def _as(login_as, client, user):
+    """Sign out whoever is signed in, then sign in as `user`."""
+    db.session.commit()
+    client.post("/logout")
+    return login_as(user)
+
+
+def test_coordinator_edits_a_partner_only_until_its_employer_signs_in(login_as, client):
+    d = desk()
+    pending = builders.employer(d.enterprise, password_hash=None)
+    client = login_as(d.coordinator)
+    url = f"/enterprises/{d.enterprise.id}"
+    assert client.post(f"{url}/edit", data=_details(d.enterprise, intake_capacity="31")
+                       ).status_code == 302  # a pending employer does not own the data yet
+    pending.password_hash = builders.password_hash()
+    db.session.commit()
+    assert client.get(f"{url}/edit").status_code == 404
+    assert client.post(f"{url}/edit", data=_details(d.enterprise, name="Чужое имя",
+                                                    intake_capacity="99")).status_code == 404
+    assert client.post(f"{url}/departments", data={"name": "Цех подмены"}).status_code == 404
+    db.session.expire_all()
+    enterprise = db.session.get(Enterprise, d.enterprise.id)
+    assert (enterprise.name, enterprise.intake_capacity) == (d.enterprise.name, 31)
+    assert _count(Department) == 1  # the desk mentor's own
+    page = client.get(url).get_data(as_text=True)
+    assert f'href="{url}/edit"' not in page
+    assert d.mentor.full_name in page  # the partner still sees the enterprise's mentors
+    assert _as(login_as, client, builders.admin()).get(f"{url}/edit").status_code == 200
+    assert _as(login_as, client, pending).post(f"{url}/edit", data=_details(
+        d.enterprise, intake_capacity="45")).status_code == 302
+
+
+def test_update_enterprise_service_refuses_a_coordinator_who_may_not_edit(in_request):
+    d, other = desk(), desk()
+    with pytest.raises(RuleViolation) as refusal:
+        services.update_enterprise(d.coordinator, other.enterprise, name="Взлом", city="Алтай")
+    assert "меняет его представитель" in refusal.value.message
+    with pytest.raises(RuleViolation):
+        services.add_department(d.coordinator, other.enterprise, "Цех")
+
+
+def test_enterprise_history_is_shown_only_to_those_who_may_edit_it(login_as, client):
+    enterprise = builders.enterprise()
+    mine, theirs, outsider = (builders.coordinator(builders.college(name=name)) for name in (
+        "Колледж «Мой»", "Колледж «Соседний»", "Колледж «Посторонний»"))
+    for coordinator in (mine, theirs):
+        _as(login_as, client, coordinator).post(f"/enterprises/{enterprise.id}/partner")
+    url = f"/enterprises/{enterprise.id}"
+    page = _as(login_as, client, mine).get(url).get_data(as_text=True)
+    assert "История изменений" in page and "Колледж «Мой»" in page
+    assert "Соседний" not in page  # another college's partnership is not told
+    page = _as(login_as, client, outsider).get(url).get_data(as_text=True)
+    assert "История изменений" not in page and "Соседний" not in page
+    for who in (builders.admin(), builders.employer(enterprise)):
+        page = _as(login_as, client, who).get(url).get_data(as_text=True)
+        assert "Колледж «Мой»" in page and "Соседний" in page
+    # With a signed-in employer the enterprise owns its data: no history for coordinators.
+    page = _as(login_as, client, mine).get(url).get_data(as_text=True)
+    assert "История изменений" not in page
+
+
+def test_removing_a_competency_used_in_the_diary_is_refused_clearly(login_as):
+    coordinator = builders.coordinator()
+    specialty = builders.specialty(coordinator.college)
+    used = Competency(specialty=specialty, code="ПК1", name="Сварка", position=0)
+    db.session.add(used)
+    group = builders.group(coordinator.college, specialty)
+    placement = builders.placement(builders.student(group))
+    builders.entry(placement, placement.start_date, competency_id=used.id)
+    db.session.commit()
+    page = login_as(coordinator).post(f"/specialties/{specialty.id}/edit", data={
+        "code": specialty.code, "name": specialty.name, "qualification": "Сварщик",
+        "competencies": "ПК2 Газовая сварка"}).get_data(as_text=True)
+    assert "указана в записях дневника практики" in page
+    assert "уже есть" not in page
+    db.session.expire_all()
+    assert [c.code for c in db.session.get(Specialty, specialty.id).competencies] == ["ПК1"]

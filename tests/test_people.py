@@ -418,3 +418,96 @@ def test_people_lists_run_a_fixed_number_of_queries(login_as, query_counter, url
             assert client.get(url).status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+# --- enterprise staff: who may register employers and change mentors (review fixes) ------------
+
+def _as(login_as, client, user):
+    """Sign out whoever is signed in, then sign in as `user`."""
+    db.session.commit()
+    client.post("/logout")
+    return login_as(user)
+
+
+def _employers(enterprise) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(User).where(
+        User.role == Role.EMPLOYER, User.enterprise_id == enterprise.id))
+
+
+def test_no_employer_by_a_coordinator_where_other_colleges_train(login_as, client):
+    d, other = desk(), desk()
+    builders.placement(builders.student(other.group), builders.mentor(d.enterprise))
+    url = f"/enterprises/{d.enterprise.id}/employers/new"
+    client_ = login_as(d.coordinator)
+    response = client_.post(url, data={"full_name": "Захватчик", "email": "me@college.kz"},
+                            follow_redirects=True)
+    assert "студенты других колледжей" in response.get_data(as_text=True)
+    assert _employers(d.enterprise) == 0
+    page = client_.get(f"/enterprises/{d.enterprise.id}").get_data(as_text=True)
+    assert "Добавить представителя" not in page
+    with pytest.raises(RuleViolation):
+        services.create_employer(d.coordinator, enterprise_id=d.enterprise.id, full_name="X",
+                                 email=None)
+    assert _as(login_as, client, builders.admin()).post(url, data={
+        "full_name": "Кадровик", "email": "hr@plant.kz"}).status_code == 302
+    assert _employers(d.enterprise) == 1
+
+
+def test_no_employer_by_a_coordinator_once_the_enterprise_has_one_signed_in(login_as):
+    d = desk()
+    builders.employer(d.enterprise)
+    response = login_as(d.coordinator).post(
+        f"/enterprises/{d.enterprise.id}/employers/new",
+        data={"full_name": "Второй", "email": "second@plant.kz"}, follow_redirects=True)
+    assert "уже есть представитель с доступом" in response.get_data(as_text=True)
+    assert _employers(d.enterprise) == 1
+
+
+def test_coordinator_may_not_change_a_mentor_of_another_colleges_trainees(login_as, client):
+    d, other = desk(), desk()
+    builders.placement(builders.student(d.group), d.mentor)
+    builders.placement(builders.student(other.group), d.mentor)
+    old_email = d.mentor.email
+    client_ = login_as(d.coordinator)
+    page = client_.get(f"/mentors/{d.mentor.id}").get_data(as_text=True)
+    assert f"/mentors/{d.mentor.id}/edit" not in page and "Пригласить" not in page
+    response = client_.post(f"/mentors/{d.mentor.id}/edit", data=_mentor_form(
+        d.enterprise, email="mine@college.kz"), follow_redirects=True)
+    assert "практиканты других колледжей" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, d.mentor.id).email == old_email
+    for who in (builders.admin(), builders.employer(d.enterprise)):
+        assert _as(login_as, client, who).post(f"/mentors/{d.mentor.id}/edit", data=_mentor_form(
+            d.enterprise, email=f"{who.role.value}@plant.kz")).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, d.mentor.id).email == "employer@plant.kz"
+
+
+def test_coordinator_still_changes_a_mentor_of_own_trainees_only(login_as):
+    d = desk()
+    builders.placement(builders.student(d.group), d.mentor)
+    client = login_as(d.coordinator)
+    assert client.post(f"/mentors/{d.mentor.id}/edit", data=_mentor_form(
+        d.enterprise, email="foreman@plant.kz")).status_code == 302
+
+
+def test_iin_of_another_colleges_student_gets_a_neutral_message(login_as, in_request):
+    d, other = desk(), desk()
+    theirs = builders.student(other.group)
+    mine = builders.student(d.group)
+    neutral = "Этот ИИН уже зарегистрирован; обратитесь в управление образования."
+    with pytest.raises(RuleViolation) as refusal:
+        services.save_student(d.coordinator, d.college.id, full_name="X",
+                              iin=theirs.student_profile.iin, group_id=d.group.id)
+    assert refusal.value.message == neutral
+    client = login_as(d.coordinator)
+    page = client.post("/students/new", data=_form(
+        d.group, iin=theirs.student_profile.iin)).get_data(as_text=True)
+    assert neutral in page and "в колледже" not in page
+    page = client.post(f"/students/{mine.id}/edit", data=_form(
+        d.group, iin=theirs.student_profile.iin)).get_data(as_text=True)
+    assert neutral in page
+    page = client.post("/students/new", data=_form(
+        d.group, iin=mine.student_profile.iin)).get_data(as_text=True)
+    assert "Студент с этим ИИН уже есть в колледже." in page

@@ -25,6 +25,7 @@ from app.models import (
     Enterprise,
     Group,
     MentorProfile,
+    Partnership,
     Placement,
     Role,
     StudentProfile,
@@ -49,6 +50,8 @@ class Outcome:
     created: int = 0
     updated: int = 0
     problems: list[Problem] = field(default_factory=list)
+    # Not errors: what the import did differently from what the row asked (shown in the preview).
+    notes: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,7 +84,9 @@ def run_import(actor: User, college_id: int, table: Table) -> Outcome:
         try:
             # No savepoint per row: the services refuse before they write, and a file with
             # any problem is never committed, so a refused row leaves nothing behind.
-            importer.save(values)
+            note = importer.save(values)
+            if note:
+                outcome.notes.append(Problem(number, None, note))
             db.session.flush()
         except RuleViolation as refusal:
             column = FIELD_COLUMNS[table.kind].get(refusal.field or "", refusal.field)
@@ -109,7 +114,8 @@ class _Importer:
     def count(self) -> int:
         raise NotImplementedError
 
-    def save(self, values: dict[str, Any]) -> None:
+    def save(self, values: dict[str, Any]) -> str | None:
+        """Save one row; a note for the preview when the row was saved differently."""
         raise NotImplementedError
 
     def _values(self, column: str) -> set[str]:
@@ -172,7 +178,7 @@ class _Enterprises(_Importer):
         from app.organisations.services import save_enterprise
 
         capacity = cells.whole_number(values.get("intake_capacity"), "intake_capacity")
-        save_enterprise(
+        _enterprise, written = save_enterprise(
             self.actor, self.college_id,
             name=cells.text(values.get("name")), bin=cells.identifier(values.get("bin")),
             city=cells.text(values.get("city")), industry=cells.text(values.get("industry")),
@@ -181,6 +187,11 @@ class _Enterprises(_Importer):
             contact_phone=cells.text(values.get("contact_phone")),
             contact_email=cells.text(values.get("contact_email")),
         )
+        if not written:
+            return _("Предприятие с этим БИН уже есть в системе и добавлено в партнёры; его "
+                     "данные ведёт представитель предприятия, поэтому запись оставлена без "
+                     "изменений.")
+        return None
 
 
 class _Placements(_Importer):
@@ -196,9 +207,12 @@ class _Placements(_Importer):
             select(Enterprise.bin, Enterprise.id).where(Enterprise.bin.in_(self._values("bin")))
         ).all())
         emails = {cells.text(v.get("mentor_email")).lower() for _, v in self.table.rows}
+        # Only the partner enterprises' foremen: whether an address exists elsewhere is not told.
         self.mentors = {row.email: row for row in db.session.execute(
             select(User.email, User.id, User.enterprise_id)
             .join(MentorProfile, MentorProfile.user_id == User.id)
+            .join(Partnership, (Partnership.enterprise_id == User.enterprise_id)
+                  & (Partnership.college_id == self.college_id))
             .where(User.role == Role.MENTOR, User.email.in_(emails)))}
         self.departments = {
             (row.enterprise_id, row.name.lower()): row.id for row in db.session.execute(
@@ -230,8 +244,8 @@ class _Placements(_Importer):
         email = cells.text(values.get("mentor_email")).lower()
         mentor = self.mentors.get(email)
         if mentor is None:
-            raise RuleViolation(_("Наставника с почтой «%(email)s» нет в системе.",
-                                  email=email[:80]), "mentor_email")
+            raise RuleViolation(_("Наставник с этой почтой не найден среди наставников "
+                                  "предприятий-партнёров."), "mentor_email")
         if mentor.enterprise_id != enterprise_id:
             raise RuleViolation(_("Этот наставник работает на другом предприятии."),
                                 "mentor_email")

@@ -21,7 +21,7 @@ from app.notify import send_email
 from app.organisations import checks
 from app.people.emails import has_real_email
 from app.rules import RuleViolation
-from app.security import hash_password
+from app.security import can_see_enterprise_staff, hash_password, staff_refusal
 
 MAX_PASSWORD = 200
 
@@ -30,11 +30,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def can_invite(actor: User, user: User) -> bool:
-    """Who may invite whom: the admin anyone but admins, a coordinator the college's students
-    and the partner enterprises' mentors and employers, an employer the enterprise's mentors."""
-    from app.organisations.queries import is_partner
-
+def may_reach(actor: User, user: User) -> bool:
+    """Whose invitations the actor manages at all: the admin anyone but admins, a coordinator
+    the college's students and the partner enterprises' staff, an employer their mentors."""
     if user.role == Role.ADMIN or user.id == actor.id:
         return False
     match actor.role:
@@ -44,10 +42,21 @@ def can_invite(actor: User, user: User) -> bool:
             if user.role == Role.STUDENT:
                 return user.college_id == actor.college_id
             if user.role in (Role.MENTOR, Role.EMPLOYER):
-                return is_partner(actor.college_id, user.enterprise_id)
+                return can_see_enterprise_staff(actor, user.enterprise)
         case Role.EMPLOYER:
             return user.role == Role.MENTOR and user.enterprise_id == actor.enterprise_id
     return False
+
+
+def invite_refusal(actor: User, user: User) -> str | None:
+    """Why a reachable person may not be invited by the actor (see app.security); None if they
+    may."""
+    return staff_refusal(actor, user)
+
+
+def can_invite(actor: User, user: User) -> bool:
+    """Whether the actor may invite the user (and revoke the user's invitation)."""
+    return may_reach(actor, user) and invite_refusal(actor, user) is None
 
 
 def _close_open(user: User, now: datetime) -> int:
@@ -66,6 +75,9 @@ def invite(actor: User, user: User, now: datetime) -> tuple[Invitation, str]:
     """Issue a new invitation (an earlier open one dies); returns it and the raw token once."""
     if user.password_hash is not None:
         raise RuleViolation(_("У этого пользователя уже есть пароль: приглашение не нужно."))
+    refusal = invite_refusal(actor, user)
+    if refusal:
+        raise RuleViolation(refusal)
     _close_open(user, now)
     token = secrets.token_urlsafe(32)
     days = current_app.config.get("INVITATION_DAYS", 14)
@@ -105,6 +117,9 @@ def _email(user: User, token: str, expires_at: datetime) -> None:
 
 def revoke(actor: User, user: User, now: datetime) -> None:
     """End the user's open invitation, so its link no longer works."""
+    refusal = invite_refusal(actor, user)
+    if refusal:
+        raise RuleViolation(refusal)
     if not _close_open(user, now):
         raise RuleViolation(_("Открытого приглашения нет."))
     audit.record(actor, "invitation_revoked", user, {})
@@ -150,11 +165,22 @@ def accept_invitation(token: str, password: str, now: datetime, email: str | Non
         changes["email"] = [None, address]
     if not MIN_PASSWORD <= len(password or "") <= MAX_PASSWORD:
         raise RuleViolation(_("Пароль — от 10 до 200 символов."), "password")
+    # Claim the link in one conditional UPDATE: of two simultaneous accepts only one wins.
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None),
+               Invitation.revoked_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise RuleViolation(_("Это приглашение уже использовано. Войдите со своим паролем."),
+                            "token")
+    invitation.used_at = now
     if changes:
         user.email = changes["email"][1]
     user.password_hash = hash_password(password)
     user.active = True
-    invitation.used_at = now
     db.session.flush()
     audit.record(user, "invitation_accepted", user, changes)
     return user

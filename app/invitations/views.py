@@ -53,7 +53,7 @@ def qr_svg(link: str) -> Markup:
 
 def _invitee(user_id: int) -> User:
     user = get_scoped_or_404(User, user_id)
-    if not services.can_invite(current_user, user):
+    if not services.may_reach(current_user, user):
         abort(404)
     return user
 

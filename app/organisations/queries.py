@@ -33,18 +33,6 @@ def is_partner(college_id: int | None, enterprise_id: int) -> bool:
     return db.session.get(Partnership, (college_id, enterprise_id)) is not None
 
 
-def can_edit_enterprise(user: User, enterprise: Enterprise) -> bool:
-    """The admin, the enterprise's own employer, or a coordinator of a partner college."""
-    match user.role:
-        case Role.ADMIN:
-            return True
-        case Role.EMPLOYER:
-            return user.enterprise_id == enterprise.id
-        case Role.COORDINATOR:
-            return is_partner(user.college_id, enterprise.id)
-    return False
-
-
 def enterprise_list(user: User, req: ListRequest, city: str = "") -> Select:
     """The enterprises a user works with: a coordinator's partners, the whole region for admin."""
     stmt = select(Enterprise).where(scope_of(Enterprise, user))

@@ -10,6 +10,7 @@ from app.models import (
     Competency,
     CompetencyRating,
     Department,
+    DiaryEntry,
     Enterprise,
     Group,
     Partnership,
@@ -18,6 +19,7 @@ from app.models import (
 )
 from app.organisations import checks
 from app.rules import RuleViolation
+from app.security import can_edit_enterprise
 
 
 def _college_fields(name: str, city: str, bin: str) -> dict:
@@ -91,10 +93,16 @@ def save_specialty(actor: User, college_id: int, specialty: Specialty | None, *,
         raise RuleViolation(_("Специальность с этим кодом в колледже уже есть."), "code")
     existing = {c.code: c for c in specialty.competencies} if specialty else {}
     removed = [c for code_, c in existing.items() if code_ not in dict(competencies)]
+    removed_ids = [c.id for c in removed]
     if removed and db.session.scalar(select(CompetencyRating.id).where(
-            CompetencyRating.competency_id.in_([c.id for c in removed])).limit(1)):
+            CompetencyRating.competency_id.in_(removed_ids)).limit(1)):
         raise RuleViolation(
             _("Нельзя удалить компетенцию, по которой уже выставлены оценки."), "competencies")
+    if removed and db.session.scalar(select(DiaryEntry.id).where(
+            DiaryEntry.competency_id.in_(removed_ids)).limit(1)):
+        raise RuleViolation(
+            _("Нельзя удалить компетенцию, которая указана в записях дневника практики."),
+            "competencies")
     before = _competency_text(specialty.competencies) if specialty else ""
     created = specialty is None
     specialty = specialty or Specialty(college_id=college_id)
@@ -166,20 +174,30 @@ def find_enterprise_by_bin(bin: str) -> Enterprise | None:
 
 def save_enterprise(actor: User, college_id: int | None, *, name: str, bin: str, city: str,
                     industry: str = "", intake_capacity: int = 0, contact_name: str = "",
-                    contact_phone: str = "", contact_email: str = "") -> Enterprise:
-    """Create, or update the enterprise with that BIN; with a college, make it a partner."""
+                    contact_phone: str = "", contact_email: str = "") -> tuple[Enterprise, bool]:
+    """Create the enterprise, or find it by BIN; with a college, make it a partner.
+
+    An existing enterprise's details are updated only if the actor may edit it; the second value
+    says whether the details were written (False: the existing record was kept as it is).
+    """
     bin = checks.bin_number(bin)
     fields = _enterprise_fields(name, city, industry, intake_capacity, contact_name,
                                 contact_phone, contact_email)
     enterprise = find_enterprise_by_bin(bin)
     created = enterprise is None
-    enterprise = enterprise or Enterprise(bin=bin)
-    for key, value in fields.items():
-        setattr(enterprise, key, value)
-    _saved(actor, enterprise, created)
+    if created:
+        enterprise = Enterprise(bin=bin, **fields)
+        _saved(actor, enterprise, created)
     if college_id is not None:
         link_partner(actor, college_id, enterprise)
-    return enterprise
+    if created:
+        return enterprise, True
+    if not can_edit_enterprise(actor, enterprise):
+        return enterprise, False
+    for key, value in fields.items():
+        setattr(enterprise, key, value)
+    _saved(actor, enterprise, created=False)
+    return enterprise, True
 
 
 def register_enterprise(actor: User, college_id: int | None, **fields) -> Enterprise:
@@ -187,7 +205,7 @@ def register_enterprise(actor: User, college_id: int | None, **fields) -> Enterp
     bin = checks.bin_number(fields.get("bin"))
     if find_enterprise_by_bin(bin) is not None:
         raise RuleViolation(duplicate_enterprise_message(), "bin")
-    return save_enterprise(actor, college_id, **fields)
+    return save_enterprise(actor, college_id, **fields)[0]
 
 
 def duplicate_enterprise_message() -> str:
@@ -198,11 +216,17 @@ def update_enterprise(actor: User, enterprise: Enterprise, *, name: str, city: s
                       industry: str = "", intake_capacity: int = 0, contact_name: str = "",
                       contact_phone: str = "", contact_email: str = "") -> Enterprise:
     """Change an enterprise's details, capacity and contacts (its BIN stays)."""
+    if not can_edit_enterprise(actor, enterprise):
+        raise RuleViolation(not_editable_message())
     fields = _enterprise_fields(name, city, industry, intake_capacity, contact_name,
                                 contact_phone, contact_email)
     for key, value in fields.items():
         setattr(enterprise, key, value)
     return _saved(actor, enterprise, created=False)
+
+
+def not_editable_message() -> str:
+    return _("Данные этого предприятия меняет его представитель или управление образования.")
 
 
 def link_partner(actor: User, college_id: int, enterprise: Enterprise) -> bool:
@@ -218,6 +242,8 @@ def link_partner(actor: User, college_id: int, enterprise: Enterprise) -> bool:
 
 def add_department(actor: User, enterprise: Enterprise, name: str) -> Department:
     """Add a workshop (цех) or department to an enterprise; names are unique within it."""
+    if not can_edit_enterprise(actor, enterprise):
+        raise RuleViolation(not_editable_message())
     name = checks.text(name, "name", 200)
     if db.session.scalar(select(Department.id).where(
             Department.enterprise_id == enterprise.id, Department.name == name)):

@@ -24,7 +24,13 @@ from app.organisations.forms import (
 )
 from app.organisations.saving import commit_or_show, render_form
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.security import (
+    can_edit_enterprise,
+    can_see_enterprise_staff,
+    employer_refusal,
+    get_scoped_or_404,
+    roles_required,
+)
 from app.web import register_nav
 
 bp = Blueprint("organisations", __name__)
@@ -272,25 +278,43 @@ def my_enterprise():
 
 def _editable_enterprise(enterprise_id: int) -> Enterprise:
     enterprise = get_scoped_or_404(Enterprise, enterprise_id)
-    if not queries.can_edit_enterprise(current_user, enterprise):
+    if not can_edit_enterprise(current_user, enterprise):
         abort(404)
     return enterprise
+
+
+def _enterprise_history(enterprise: Enterprise, can_edit: bool) -> list | None:
+    """The admin, the enterprise's employers and coordinators who may edit it see its history;
+    a coordinator does not see other colleges joining as partners."""
+    if not can_edit:
+        return None
+    events = history_of(enterprise)
+    if current_user.role == Role.COORDINATOR:
+        events = [e for e in events if e.action != "partner_linked" or (
+            e.actor is not None and e.actor.college_id == current_user.college_id)]
+    return events
 
 
 @bp.get("/enterprises/<int:enterprise_id>")
 @roles_required(Role.ADMIN, Role.COORDINATOR, Role.EMPLOYER)
 def enterprise(enterprise_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id)
-    can_edit = queries.can_edit_enterprise(current_user, enterprise)
-    employers = queries.staff_of(enterprise, Role.EMPLOYER)
-    mentors = queries.staff_of(enterprise, Role.MENTOR)
+    can_edit = can_edit_enterprise(current_user, enterprise)
+    show_staff = can_see_enterprise_staff(current_user, enterprise)
+    employers = queries.staff_of(enterprise, Role.EMPLOYER) if show_staff else []
+    mentors = queries.staff_of(enterprise, Role.MENTOR) if show_staff else []
     return render_template(
         "organisations/enterprise.html", enterprise=enterprise, can_edit=can_edit,
+        show_staff=show_staff,
+        may_add_employer=show_staff and current_user.role != Role.EMPLOYER
+        and employer_refusal(current_user, enterprise) is None,
         is_partner=queries.is_partner(current_user.college_id, enterprise.id),
         departments=queries.departments_of(enterprise.id),
         colleges=queries.partner_colleges(enterprise), employers=employers, mentors=mentors,
-        invitations=latest_invitations([u.id for u in employers + mentors]) if can_edit else {},
-        history=history_of(enterprise), department_form=DepartmentForm(),
+        invitations=latest_invitations([u.id for u in employers + mentors]) if show_staff
+        else {},
+        history=_enterprise_history(enterprise, can_edit),
+        department_form=DepartmentForm(),
         action_form=ActionForm(),
     )
 

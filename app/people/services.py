@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.domain.identifiers import birth_date_from_iin, has_valid_check_digit, mask_iin
+from app.domain.working_time import is_minor
 from app.extensions import db
 from app.models import (
     College,
@@ -21,15 +22,9 @@ from app.models import (
     User,
 )
 from app.organisations import checks
-from app.organisations.queries import is_partner
 from app.people.emails import is_placeholder, placeholder_email
 from app.rules import RuleViolation
-
-ADULT_AGE = 18
-
-
-def age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+from app.security import can_see_enterprise_staff, employer_refusal, mentor_refusal
 
 
 def checked_iin(value: str | None, field: str = "iin") -> str:
@@ -50,6 +45,11 @@ def duplicate_email_message() -> str:
 
 def duplicate_student_message() -> str:
     return _("Студент с этим ИИН уже есть в колледже.")
+
+
+def iin_taken_message() -> str:
+    """Said when the IIN belongs to another college's student, without naming anything of it."""
+    return _("Этот ИИН уже зарегистрирован; обратитесь в управление образования.")
 
 
 def _email_free(address: str, user_id: int | None) -> None:
@@ -102,7 +102,7 @@ def _student_fields(college_id: int, full_name: str, iin: str, group_id: int,
     if owner is None or owner != college_id:
         raise RuleViolation(_("Выберите группу своего колледжа."), "group_id")
     fields["group_id"] = group_id
-    if age_on(fields["birth_date"], today) < ADULT_AGE:
+    if is_minor(fields["birth_date"], today):
         if not fields["guardian_name"]:
             raise RuleViolation(
                 _("Студент несовершеннолетний: укажите родителя или законного представителя."),
@@ -127,14 +127,16 @@ def save_student(actor: User, college_id: int, *, full_name: str, iin: str, grou
                              guardian_phone, date.today())
     student = find_student_by_iin(fields["iin"])
     if student is not None and student.college_id != college_id:
-        raise RuleViolation(_("Студент с этим ИИН числится в другом колледже."), "iin")
+        raise RuleViolation(iin_taken_message(), "iin")
     return _write_student(actor, college_id, student, fields)
 
 
 def create_student(actor: User, college_id: int, **fields) -> User:
     """Register a new student from the form; an IIN already registered is refused."""
-    if find_student_by_iin(checked_iin(fields.get("iin"))) is not None:
-        raise RuleViolation(duplicate_student_message(), "iin")
+    existing = find_student_by_iin(checked_iin(fields.get("iin")))
+    if existing is not None:
+        raise RuleViolation(duplicate_student_message() if existing.college_id == college_id
+                            else iin_taken_message(), "iin")
     return save_student(actor, college_id, **fields)
 
 
@@ -147,7 +149,9 @@ def update_student(actor: User, student: User, *, full_name: str, iin: str, grou
                              guardian_name, guardian_phone, date.today())
     other = find_student_by_iin(fields["iin"])
     if other is not None and other.id != student.id:
-        raise RuleViolation(_("Этот ИИН уже указан у другого студента."), "iin")
+        raise RuleViolation(_("Этот ИИН уже указан у другого студента.")
+                            if other.college_id == student.college_id else iin_taken_message(),
+                            "iin")
     return _write_student(actor, student.college_id, student, fields)
 
 
@@ -184,11 +188,7 @@ def _audited(actor: User, user: User, profile, created: bool) -> User:
 
 def _check_enterprise_actor(actor: User, enterprise_id: int) -> Enterprise:
     enterprise = db.session.get(Enterprise, enterprise_id) if enterprise_id else None
-    allowed = enterprise is not None and (
-        actor.role == Role.ADMIN
-        or (actor.role == Role.COORDINATOR and is_partner(actor.college_id, enterprise.id))
-        or (actor.role == Role.EMPLOYER and actor.enterprise_id == enterprise.id))
-    if not allowed:
+    if enterprise is None or not can_see_enterprise_staff(actor, enterprise):
         raise RuleViolation(_("Выберите предприятие-партнёр своего колледжа."), "enterprise_id")
     return enterprise
 
@@ -238,7 +238,9 @@ def update_mentor(actor: User, mentor: User, *, full_name: str, email: str | Non
                   phone: str = "", department_id: int | None = None, position: str = "",
                   trainee_cap: int = 8) -> User:
     """Change a foreman's details; the cap may not fall below the active trainees."""
-    _check_enterprise_actor(actor, mentor.enterprise_id)
+    refusal = mentor_refusal(actor, mentor)
+    if refusal:
+        raise RuleViolation(refusal)
     fields = _account_fields(full_name, email, phone, mentor.id)
     profile_fields = _mentor_fields(mentor.enterprise_id, department_id, position, trainee_cap)
     active = db.session.scalar(select(func.count()).select_from(Placement).where(
@@ -259,6 +261,9 @@ def create_employer(actor: User, *, enterprise_id: int, full_name: str, email: s
                     phone: str = "") -> User:
     """Register an enterprise's representative (HR / training lead), invited afterwards."""
     enterprise = _check_enterprise_actor(actor, enterprise_id)
+    refusal = employer_refusal(actor, enterprise)
+    if refusal:
+        raise RuleViolation(refusal)
     fields = _account_fields(full_name, email, phone, None)
     employer = User(role=Role.EMPLOYER, enterprise_id=enterprise.id, password_hash=None,
                     full_name=fields["full_name"], phone=fields["phone"],

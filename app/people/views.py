@@ -13,14 +13,20 @@ from app.invitations.services import can_invite, latest_invitations
 from app.labels import register_actions
 from app.listing import ListRequest, paginate
 from app.models import College, Enterprise, Role, User
-from app.organisations.queries import can_edit_enterprise, groups_of
+from app.organisations.queries import groups_of
 from app.organisations.saving import commit_or_show, render_form
 from app.organisations.views import export
 from app.people import queries, services
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm, MentorEditForm, MentorForm, StudentForm
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.security import (
+    can_see_enterprise_staff,
+    employer_refusal,
+    get_scoped_or_404,
+    mentor_refusal,
+    roles_required,
+)
 from app.web import register_nav
 
 bp = Blueprint("people", __name__)
@@ -235,8 +241,12 @@ def mentor_new():
 @roles_required(Role.COORDINATOR, Role.ADMIN, Role.EMPLOYER)
 def mentor_edit(mentor_id: int):
     mentor = _mentor(mentor_id)
-    if not can_edit_enterprise(current_user, mentor.enterprise):
+    if not can_see_enterprise_staff(current_user, mentor.enterprise):
         abort(404)
+    refusal = mentor_refusal(current_user, mentor)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for(".mentor", mentor_id=mentor.id))
     profile = mentor.mentor_profile
     form = MentorEditForm(data={
         "full_name": mentor.full_name, "email": shown_email(mentor.email), "phone": mentor.phone,
@@ -262,7 +272,7 @@ def mentor(mentor_id: int):
     return render_template(
         "people/mentor.html", mentor=mentor, profile=mentor.mentor_profile,
         trainees=queries.trainees_of(mentor, current_user),
-        can_edit=can_edit_enterprise(current_user, mentor.enterprise),
+        can_edit=mentor_refusal(current_user, mentor) is None,
         invitation=latest_invitations([mentor.id]).get(mentor.id),
         may_invite=can_invite(current_user, mentor), history=history_of(mentor),
         action_form=ActionForm(),
@@ -275,8 +285,12 @@ def mentor(mentor_id: int):
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def employer_new(enterprise_id: int):
     enterprise = get_scoped_or_404(Enterprise, enterprise_id)
-    if not can_edit_enterprise(current_user, enterprise):
+    if not can_see_enterprise_staff(current_user, enterprise):
         abort(404)
+    refusal = employer_refusal(current_user, enterprise)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("organisations.enterprise", enterprise_id=enterprise.id))
     form = EmployerForm()
     if form.validate_on_submit():
         saved = commit_or_show(form, lambda: services.create_employer(
