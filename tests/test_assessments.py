@@ -416,3 +416,64 @@ def test_the_show_page_keeps_the_history(app, login_as):
     page = login_as(placement.mentor).get(f"/assessments/{final.id}").get_data(as_text=True)
     assert "оценка отправлена" in page and "создано" in page
 
+
+
+def test_only_the_mentor_sees_the_draft_edits_in_the_history(app, login_as, client):
+    placement, comps = bo.trainee_with_competencies()
+    final = _save(placement.mentor, placement, comps, grade=3,
+                  characterisation="Черновик: слабая сварка швов.")
+    _save(placement.mentor, placement, comps, grade=4,
+          characterisation="Черновик: сварка швов понемногу лучше.")
+    final = _save(placement.mentor, placement, comps)
+    services.submit_assessment(placement.mentor, final, NOW)
+    employer = builders.employer(placement.enterprise)
+    others = (placement.student, builders.coordinator(placement.college), employer)
+    for reader in others:
+        page = login_as(reader).get(f"/assessments/{final.id}").get_data(as_text=True)
+        client.post("/logout")
+        assert "оценка отправлена" in page, reader.role
+        assert "Черновик" not in page and "создано" not in page, reader.role
+    page = login_as(placement.mentor).get(f"/assessments/{final.id}").get_data(as_text=True)
+    assert "Черновик: слабая сварка швов." in page and "создано" in page
+
+
+def _meanwhile(monkeypatch, change) -> None:
+    """Run `change` in another connection (another tab) between the form's read and its write."""
+    real = services._check_grade
+
+    def other_tab_first(grade):
+        with db.engine.begin() as connection:
+            change(connection)
+        real(grade)
+
+    monkeypatch.setattr(services, "_check_grade", other_tab_first)
+
+
+def test_a_save_racing_another_tab_gets_a_clear_message(app, login_as, monkeypatch):
+    placement, comps = bo.trainee_with_competencies()
+    draft = bo.assessment(placement, submitted=False, grade=3)
+    client = login_as(placement.mentor)
+    table = Assessment.__table__
+    _meanwhile(monkeypatch, lambda c: c.execute(
+        table.update().where(table.c.id == draft.id).values(grade=2, version=table.c.version + 1)))
+    response = client.post(f"/assessments/placements/{placement.id}/final",
+                           data=_form(comps, grade="5", version=str(draft.version)))
+    assert response.status_code == 400
+    assert "Оценку изменили в другой вкладке — обновите страницу." in response.get_data(
+        as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Assessment, draft.id).grade == 2  # the other tab's save stands
+
+
+def test_two_tabs_starting_the_same_assessment_get_a_clear_message(app, login_as, monkeypatch):
+    placement, comps = bo.trainee_with_competencies()
+    client = login_as(placement.mentor)
+    _meanwhile(monkeypatch, lambda c: c.execute(Assessment.__table__.insert().values(
+        placement_id=placement.id, kind=AssessmentKind.FINAL, mentor_id=placement.mentor_id,
+        grade=3, characterisation="", recommendation_note="", version=1,
+        created_at=NOW, updated_at=NOW)))
+    response = client.post(f"/assessments/placements/{placement.id}/final", data=_form(comps))
+    assert response.status_code == 400
+    assert "Оценку изменили в другой вкладке — обновите страницу." in response.get_data(
+        as_text=True)
+    assert [a.grade for a in db.session.scalars(select(Assessment))] == [3]

@@ -124,6 +124,34 @@ def test_agreement_of_a_minor_names_the_parties_and_the_parent(login_as):
         assert expected in text, expected
 
 
+def test_agreement_masks_the_iin_for_mentor_and_employer_and_verifies_alike(app, client):
+    from app.domain.identifiers import mask_iin
+    from tests.conftest import login
+
+    student = builders.student(born=date(2005, 4, 12))
+    placement = builders.placement(student, start=date(2026, 2, 2))
+    employer = builders.employer(placement.enterprise)
+    iin = student.student_profile.iin
+    db.session.commit()
+    codes = set()
+    for reader, full in ((placement.mentor, False), (employer, False), (student, True),
+                         (builders.coordinator(placement.college), True), (builders.admin(), True)):
+        db.session.commit()
+        login(client, reader)
+        text = _squash("\n".join(bd.pdf_pages(_download(
+            client, f"/documents/agreement/{placement.id}.pdf"))))
+        client.post("/logout")
+        assert (iin in text) is full, reader.role
+        assert ("12.04.2005" in text) is full, reader.role
+        if not full:
+            assert mask_iin(iin) in text
+        codes.add(re.search(r"Код проверки: ([A-Z0-9]{5}-[A-Z0-9]{5})", text).group(1))
+    assert len(codes) == 1  # masking is only the print: one content, one code
+    page = client.get(f"/verify/{codes.pop()}").get_data(as_text=True)
+    assert "Действителен" in page
+    assert iin not in page and mask_iin(iin) in page
+
+
 def _graduates(year: int = 2025):
     mine = builders.group()
     other = builders.group()

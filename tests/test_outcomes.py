@@ -121,6 +121,22 @@ def test_coordinator_creates_a_record_through_the_pages(app, login_as):
     assert placement.student.full_name not in client.get("/outcomes/new").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("status", [PlacementStatus.DRAFT, PlacementStatus.TERMINATED])
+def test_a_draft_or_terminated_placement_is_not_the_host(app, login_as, status):
+    host = builders.placement(status=PlacementStatus.COMPLETED)
+    student = host.student
+    wrong = builders.placement(student, builders.mentor(builders.enterprise(name="Не база ТОО")),
+                               status=status)
+    coordinator = builders.coordinator(host.college)
+    with pytest.raises(RuleViolation, match="действующий или завершённый") as refused:
+        services.create_outcome(coordinator, student, graduated_on=GRADUATED, placement=wrong)
+    assert refused.value.field == "placement"
+    assert db.session.scalar(select(func.count()).select_from(GraduateOutcome)) == 0
+    assert services.students_placements(student) == [host]
+    form = login_as(coordinator).get(f"/outcomes/new/{student.id}").get_data(as_text=True)
+    assert host.enterprise.name in form and "Не база ТОО" not in form
+
+
 def test_another_colleges_student_cannot_be_recorded(app, login_as):
     stranger = builders.student()
     client = login_as(builders.coordinator())

@@ -6,11 +6,13 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from app.audit import history_of
 from app.extensions import db
 from app.listing import ListRequest, ordered, paginate, search
 from app.models import (
     Assessment,
     AssessmentKind,
+    AuditEvent,
     Placement,
     PlacementStatus,
     Role,
@@ -42,6 +44,28 @@ def visible_to(assessment: Assessment, user: User) -> bool:
     """A draft is the mentor's working copy: others see an assessment once it is submitted."""
     return assessment.is_submitted or (
         user.role == Role.MENTOR and assessment.placement.mentor_id == user.id
+    )
+
+
+# What others may see of the trail: the mentor's draft edits ("created", "updated") stay hidden.
+SHARED_ACTIONS = ("assessment_submitted", "college_score_set")
+
+
+def history_for(assessment: Assessment, user: User, limit: int = 200) -> list[AuditEvent]:
+    """The assessment's audit trail as `user` may see it: the mentor everything, the others
+    only the events from the submission on (one query)."""
+    if user.role == Role.MENTOR and assessment.placement.mentor_id == user.id:
+        return history_of(assessment, limit)
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == Assessment.__tablename__,
+                   AuditEvent.object_id == assessment.id,
+                   AuditEvent.action.in_(SHARED_ACTIONS))
+            .options(joinedload(AuditEvent.actor))
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
     )
 
 

@@ -5,10 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.assessments import queries, services
 from app.assessments.forms import AssessmentForm, CollegeScoreForm, ratings_from
-from app.audit import history_of
 from app.domain.grades import FIVE_POINT_WORDS, band_for
 from app.extensions import db
 from app.labels import register_actions
@@ -103,12 +104,17 @@ def edit(placement_id: int, kind: str):
             submitting = request.form.get("action") == "submit"
             if submitting:
                 services.submit_assessment(current_user, assessment, utcnow())
+            db.session.commit()
         except RuleViolation as refusal:
             db.session.rollback()
             refused = True
             _place_refusal(form, refusal, rating_errors)
+        except (StaleDataError, IntegrityError):
+            # Another tab saved (or created) this assessment between our read and our write.
+            db.session.rollback()
+            refused = True
+            flash(_("Оценку изменили в другой вкладке — обновите страницу."), "error")
         else:
-            db.session.commit()
             if submitting:
                 flash(_("Оценка отправлена в колледж. Теперь она закрыта для изменений."),
                       "success")
@@ -170,7 +176,7 @@ def _render_show(assessment_id: int, score_form: CollegeScoreForm, status: int =
         band=band_for(assessment.college_score) if assessment.college_score is not None else None,
         words=FIVE_POINT_WORDS,
         score_form=score_form if can_score else None,
-        history=history_of(assessment),
+        history=queries.history_for(assessment, current_user),
     ), status
 
 

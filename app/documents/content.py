@@ -111,6 +111,15 @@ def agreement_content(placement: Placement) -> dict[str, Any]:
     }
 
 
+def agreement_as_shown(content: dict[str, Any], full_identity: bool) -> dict[str, Any]:
+    """The agreement as printed for a reader: unless they may see it, the IIN masked and no
+    birth date. The recorded hash stays that of the canonical content."""
+    if full_identity:
+        return content
+    iin = content["student_iin"]
+    return {**content, "student_iin": mask_iin(iin) if iin else "", "student_birth_date": None}
+
+
 def report_content(college_id: int | None, year: int) -> dict[str, Any]:
     """The employment report of a college (or the region, college_id None) for a year."""
     rows = queries.employment_rows(college_id, year)

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 
 from app.documents import queries, services
 from app.documents.content import (
+    agreement_as_shown,
     agreement_content,
     assessment_content,
     diary_content,
@@ -63,11 +64,12 @@ def _pdf_response(data: bytes, filename: str) -> Response:
 
 
 def _issue_and_send(kind: DocumentKind, content: dict, object_id: int | None, filename: str,
-                    year: int | None = None) -> Response:
+                    year: int | None = None, shown: dict | None = None) -> Response:
+    """Issue (hashing the canonical `content`) and print `shown`, the reader's view of it."""
     locale = _locale()
     stamp = Stamp.of(issue_document(kind, content, locale, current_user, object_id, year))
     db.session.commit()
-    return _pdf_response(document_pdf(content, stamp, locale), filename)
+    return _pdf_response(document_pdf(shown or content, stamp, locale), filename)
 
 
 @bp.get("/documents")
@@ -101,8 +103,13 @@ def diary(placement_id: int):
 def agreement(placement_id: int):
     get_scoped_or_404(Placement, placement_id)
     placement = queries.placement_for_document(placement_id) or abort(404)
-    return _issue_and_send(DocumentKind.AGREEMENT, agreement_content(placement), placement_id,
-                           f"agreement-{placement_id}.pdf")
+    content = agreement_content(placement)
+    # Coordinator and admin prepare it for signing; the student sees their own data.
+    full_identity = (current_user.role in (Role.COORDINATOR, Role.ADMIN)
+                     or current_user.id == placement.student_id)
+    return _issue_and_send(DocumentKind.AGREEMENT, content, placement_id,
+                           f"agreement-{placement_id}.pdf",
+                           shown=agreement_as_shown(content, full_identity))
 
 
 @bp.get("/documents/assessment/<int:assessment_id>.pdf")

@@ -13,6 +13,7 @@ from app.models import (
     OfferStatus,
     OutcomeKind,
     Placement,
+    PlacementStatus,
     RetentionCheck,
     Role,
     StudentProfile,
@@ -26,6 +27,8 @@ EMPLOYED = (OutcomeKind.HIRED_BY_HOST, OutcomeKind.EMPLOYED_IN_SPECIALTY,
 CHECK_MONTHS = (6, 12)
 MAX_NAME = 200
 MAX_NOTE = 2000
+# A draft agreement never started and a terminated one ended early: neither is the host.
+HOST_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 
 
 def _ensure_coordinator_of(actor: User, college_id: int) -> None:
@@ -69,10 +72,10 @@ def _check_existing_checks(outcome: GraduateOutcome, kind: OutcomeKind,
 
 
 def students_placements(student: User) -> list[Placement]:
-    """The student's non-draft placements, newest first: candidates for the host placement."""
+    """The student's active or completed placements, newest first: candidates for the host."""
     return list(db.session.scalars(
         select(Placement)
-        .where(Placement.student_id == student.id)
+        .where(Placement.student_id == student.id, Placement.status.in_(HOST_STATUSES))
         .order_by(Placement.end_date.desc(), Placement.id.desc())
     ))
 
@@ -93,6 +96,9 @@ def create_outcome(actor: User, student: User, *, graduated_on: date,
         raise RuleViolation(_("Укажите дату выпуска."), "graduated_on")
     if placement is not None and placement.student_id != student.id:
         raise RuleViolation(_("Это договор другого студента."), "placement")
+    if placement is not None and placement.status not in HOST_STATUSES:
+        raise RuleViolation(_("Базовым может быть только действующий или завершённый договор, "
+                              "не черновик и не расторгнутый."), "placement")
     outcome = GraduateOutcome(
         student_id=student.id,
         college_id=student.college_id,
