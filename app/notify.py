@@ -4,13 +4,20 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Notification, User, utcnow
+from app.people.emails import has_real_email, is_placeholder
 
 
 def send_email(to: str, subject: str, body: str) -> None:
-    """Send through SMTP when MAIL_SERVER is set; otherwise write the message to the log."""
+    """Send through SMTP when MAIL_SERVER is set; otherwise write the message to the log.
+
+    Placeholder addresses are never mailed; SMTP failures are raised to the caller.
+    """
+    if is_placeholder(to):
+        return
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         current_app.logger.info("E-mail to %s: %s\n%s", to, subject, body)
@@ -27,11 +34,31 @@ def send_email(to: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
+def absolute_url(link: str) -> str:
+    """A link of ours as the recipient can open it from a mail client (PUBLIC_URL prefix)."""
+    if link.startswith("/"):
+        return current_app.config.get("PUBLIC_URL", "").rstrip("/") + link
+    return link
+
+
+def email_user(user: User, subject: str, body: str) -> bool:
+    """E-mail a user with a real address; False (logged) when there is none or sending failed."""
+    if not current_app.config.get("MAIL_SERVER") or not has_real_email(user):
+        return False
+    try:
+        send_email(user.email, subject, body)
+    except (smtplib.SMTPException, OSError):
+        # The in-app notification stands; the user's action must not fail because of mail.
+        current_app.logger.exception("E-mail to user %s failed", user.id)
+        return False
+    return True
+
+
 def notify(user: User, kind: str, message: str, link: str = "", email: bool = True) -> Notification:
     """Leave an in-app notification (and e-mail it when SMTP is configured)."""
     notification = Notification(user_id=user.id, kind=kind, message=message, link=link)
     db.session.add(notification)
-    if email and current_app.config.get("MAIL_SERVER") and user.email:
-        send_email(user.email, message, link)
+    body = f"{message}\n\n{absolute_url(link)}" if link else message
+    if email and email_user(user, _("Shakirt: уведомление"), body):
         notification.emailed_at = utcnow()
     return notification

@@ -1,12 +1,13 @@
 """In-app notifications, the mentors' digest and the "turned red" alert to coordinators."""
 
+import smtplib
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, select
 
 from app.extensions import db
-from app.models import EntryStatus, Notification, utcnow
+from app.models import EntryStatus, Notification, PlacementStatus, utcnow
 from app.models.practice import PlacementHealth
 from app.notify import notify
 from tests import builders
@@ -77,6 +78,82 @@ def test_rejection_reaches_the_student(login_as):
     assert note.kind == "entry_rejected" and "Нет подписи мастера" in note.message
 
 
+# --- notification e-mail ------------------------------------------------------------------------
+
+
+class FakeSMTP:
+    """Stands in for smtplib.SMTP: records the messages, or fails as told."""
+
+    sent: list = []
+    fail: Exception | None = None
+
+    def __init__(self, host, port, timeout=None):
+        if isinstance(FakeSMTP.fail, OSError):
+            raise FakeSMTP.fail
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def starttls(self):
+        pass
+
+    def login(self, user, password):
+        pass
+
+    def send_message(self, message):
+        if FakeSMTP.fail is not None:
+            raise FakeSMTP.fail
+        FakeSMTP.sent.append(message)
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    FakeSMTP.sent, FakeSMTP.fail = [], None
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    app.config["MAIL_SERVER"] = "smtp.example.kz"
+    return FakeSMTP
+
+
+def _reject(login_as, placement, comment: str):
+    entry = builders.entry(placement, TODAY - timedelta(days=3), submitted_at=utcnow())
+    response = login_as(placement.mentor).post(f"/review/entries/{entry.id}", data={
+        "version": entry.version, "reject": "y", "comment": comment})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    (note,) = _notes(placement.student)
+    assert note.kind == "entry_rejected"
+    return note
+
+
+def test_rejection_with_a_multiline_comment_is_mailed_under_a_fixed_subject(login_as, smtp):
+    placement = builders.placement()
+    note = _reject(login_as, placement, "Нет подписи мастера.\nПерепишите запись.")
+    assert note.emailed_at is not None
+    (mail,) = smtp.sent
+    assert mail["Subject"] == "Shakirt: уведомление"
+    assert mail["To"] == placement.student.email
+    assert "Нет подписи мастера." in mail.get_content()
+    assert "Перепишите запись." in mail.get_content()
+
+
+def test_placeholder_address_is_not_mailed(login_as, smtp):
+    from app.people.emails import placeholder_email
+
+    placement = builders.placement(builders.student(email=placeholder_email()))
+    note = _reject(login_as, placement, "Нет подписи мастера")
+    assert smtp.sent == [] and note.emailed_at is None
+
+
+@pytest.mark.parametrize("failure", [smtplib.SMTPServerDisconnected("gone"),
+                                     ConnectionRefusedError("refused")])
+def test_failing_smtp_keeps_the_action_and_the_in_app_notification(login_as, smtp, failure):
+    smtp.fail = failure
+    note = _reject(login_as, builders.placement(), "Нет подписи мастера")
+    assert note.emailed_at is None and "Нет подписи мастера" in note.message
+
+
 # --- the mentors' digest -----------------------------------------------------------------------
 
 
@@ -90,7 +167,7 @@ def test_each_mentor_with_waiting_entries_gets_one_digest(app, runner, monkeypat
                    status=EntryStatus.APPROVED)
     db.session.commit()
     mails = []
-    monkeypatch.setattr("app.notifications.services.send_email",
+    monkeypatch.setattr("app.notify.send_email",
                         lambda to, subject, body: mails.append((to, subject, body)))
     app.config["MAIL_SERVER"] = "smtp.example.kz"
     result = runner.invoke(args=["notify-mentors"])
@@ -109,7 +186,7 @@ def test_digest_without_smtp_is_in_app_only(app, runner, monkeypatch):
     builders.entry(builders.placement(mentor_=mentor), TODAY - timedelta(days=2),
                    submitted_at=utcnow())
     db.session.commit()
-    monkeypatch.setattr("app.notifications.services.send_email",
+    monkeypatch.setattr("app.notify.send_email",
                         lambda *a: pytest.fail("no SMTP configured: nothing is e-mailed"))
     assert runner.invoke(args=["notify-mentors"]).exit_code == 0
     (digest,) = _notes(mentor)
@@ -188,3 +265,30 @@ def test_notification_list_runs_a_fixed_number_of_queries(login_as, query_counte
         counts.append(counter.count)
         client.post("/logout")
     assert counts[0] == counts[1]
+
+
+def test_progress_check_goes_a_chunk_of_placements_at_a_time(app, runner, monkeypatch):
+    from app.notifications import services
+
+    coordinator = builders.coordinator()
+    group = builders.group(coordinator.college)
+    placements = [builders.placement(builders.student(group)) for _ in range(5)]  # all red
+    builders.placement(builders.student(group), status=PlacementStatus.DRAFT)
+    db.session.commit()
+    chunks = []
+    real = services.progress_rows
+
+    def spy(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        chunks.append(sorted(p.placement.id for p in rows))
+        return rows
+
+    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(services, "progress_rows", spy)
+    assert "Placements checked: 5; turned red: 5" in _alerts(runner)
+    ids = sorted(p.id for p in placements)
+    assert chunks == [ids[0:2], ids[2:4], ids[4:]]
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(PlacementHealth.placement_id))) == ids
+    assert len(_notes(coordinator)) == 5
+    assert "turned red: 0" in _alerts(runner)

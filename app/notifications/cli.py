@@ -24,8 +24,17 @@ def notify_mentors() -> None:
 @click.command("progress-alerts")
 @with_appcontext
 def progress_alerts() -> None:
-    """Record every active placement's status; tell coordinators which turned red."""
+    """Record every active placement's status; tell coordinators which turned red.
+
+    A chunk of placements at a time, committed each (the identity map then lets them go)."""
+    today, thresholds = date.today(), Thresholds.from_config(current_app.config)
+    checked = turned_red = last_id = 0
     with current_app.test_request_context("/"):
-        result = services.check_progress(date.today(), Thresholds.from_config(current_app.config))
-        db.session.commit()
-    click.echo(f"Placements checked: {result.checked}; turned red: {result.turned_red}")
+        while True:
+            result = services.check_progress(today, thresholds, after_id=last_id)
+            db.session.commit()
+            checked, turned_red = checked + result.checked, turned_red + result.turned_red
+            if result.last_id is None:
+                break
+            last_id = result.last_id
+    click.echo(f"Placements checked: {checked}; turned red: {turned_red}")

@@ -7,7 +7,15 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import DiaryEntry, EntryStatus, Notification, Placement, Role, User
+from app.models import (
+    DiaryEntry,
+    EntryStatus,
+    Notification,
+    Placement,
+    PlacementStatus,
+    Role,
+    User,
+)
 from app.models.practice import PlacementHealth
 from app.security import scoped
 
@@ -66,12 +74,20 @@ def mentors_with_waiting_entries() -> list[MentorDigest]:
     return list(mentors.values())
 
 
-def last_health(placement_ids: list[int]) -> dict[int, PlacementHealth]:
-    """The recorded status of each placement (one query)."""
-    if not placement_ids:
-        return {}
+def active_placement_ids(after_id: int, limit: int) -> list[int]:
+    """The next `limit` active placements after `after_id`, by id (one query)."""
+    return list(db.session.scalars(
+        select(Placement.id).where(Placement.status == PlacementStatus.ACTIVE,
+                                   Placement.id > after_id)
+        .order_by(Placement.id).limit(limit)
+    ))
+
+
+def last_health(after_id: int, last_id: int) -> dict[int, PlacementHealth]:
+    """The recorded status of each placement with an id in (after_id, last_id] (one query)."""
     return {h.placement_id: h for h in db.session.scalars(
-        select(PlacementHealth).where(PlacementHealth.placement_id.in_(placement_ids)))}
+        select(PlacementHealth).where(PlacementHealth.placement_id > after_id,
+                                      PlacementHealth.placement_id <= last_id))}
 
 
 def coordinators_by_college(college_ids: set[int]) -> dict[int, list[User]]:

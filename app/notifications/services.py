@@ -1,10 +1,11 @@
 """Notification changes: read/unread, the mentors' digest, and the "turned red" alert.
 
 How "turned red" is detected: the progress check (`flask progress-alerts`, daily from cron)
-computes every active placement's status and compares it with the one it recorded last time in
-`placement_health`. Coordinators are told only when a placement goes from not red (or never
-checked) to red; a placement that stays red is not told again, one that recovers and turns red
-later is. Flush, never commit: the CLI commits once.
+computes every active placement's status, a chunk of placements at a time (by id), and compares
+it with the one it recorded last time in `placement_health`. Coordinators are told only when a
+placement goes from not red (or never checked) to red; a placement that stays red is not told
+again, one that recovers and turns red later is. Flush, never commit: the CLI commits after
+each chunk.
 """
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from app.extensions import db
 from app.models import Notification, PlacementStatus, utcnow
 from app.models.practice import PlacementHealth
 from app.notifications import queries
-from app.notify import notify, send_email
+from app.notify import absolute_url, email_user, notify
 from app.practice import links
 from app.practice.health import Health, Thresholds
 from app.practice.queries import progress_rows
@@ -44,10 +45,6 @@ def mark_all_read(user_id: int, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def _absolute(path: str) -> str:
-    return current_app.config.get("PUBLIC_URL", "").rstrip("/") + path
-
-
 def send_mentor_digests() -> int:
     """One digest per mentor with waiting entries: in-app, and e-mail when SMTP is set."""
     digests = queries.mentors_with_waiting_entries()
@@ -57,26 +54,38 @@ def send_mentor_digests() -> int:
                     date=format_date(digest.oldest.date(), "short"))
         notification = notify(digest.mentor, "entries_waiting", message, links.review_queue(),
                               email=False)
-        if current_app.config.get("MAIL_SERVER") and digest.mentor.email:
+        if current_app.config.get("MAIL_SERVER"):
             lines = [message, ""]
             lines += [_("%(name)s — записей: %(count)s", name=t.name, count=t.entries)
                       for t in digest.trainees]
-            lines += ["", _absolute(links.review_queue())]
-            send_email(digest.mentor.email, _("Shakirt: записи ждут подписи"), "\n".join(lines))
-            notification.emailed_at = utcnow()
+            lines += ["", absolute_url(links.review_queue())]
+            if email_user(digest.mentor, _("Shakirt: записи ждут подписи"), "\n".join(lines)):
+                notification.emailed_at = utcnow()
     return len(digests)
+
+
+# Placements checked at a time: bounds the memory and the SQL (no long IN lists).
+CHUNK_SIZE = 1000
 
 
 @dataclass(frozen=True)
 class AlertResult:
     checked: int
     turned_red: int
+    last_id: int | None = None
 
 
-def check_progress(today: date, thresholds: Thresholds) -> AlertResult:
-    """Record each active placement's status; tell coordinators of those that turned red."""
-    progress = progress_rows(None, today, thresholds, (PlacementStatus.ACTIVE,))
-    recorded = queries.last_health([p.placement.id for p in progress])
+def check_progress(today: date, thresholds: Thresholds, after_id: int = 0,
+                   limit: int | None = None) -> AlertResult:
+    """Check the next `limit` active placements after `after_id` (by id): record each one's
+    status, tell coordinators of those that turned red. `last_id` is None when none were left."""
+    ids = queries.active_placement_ids(after_id, limit or CHUNK_SIZE)
+    if not ids:
+        return AlertResult(checked=0, turned_red=0)
+    id_range = (after_id, ids[-1])
+    progress = progress_rows(None, today, thresholds, (PlacementStatus.ACTIVE,),
+                             id_range=id_range)
+    recorded = queries.last_health(*id_range)
     turned = [p for p in progress if p.health == Health.RED
               and (p.placement.id not in recorded
                    or recorded[p.placement.id].status != Health.RED)]
@@ -99,4 +108,4 @@ def check_progress(today: date, thresholds: Thresholds) -> AlertResult:
             notify(coordinator, "placement_red", message,
                    links.diary_week(p.placement.id, min(today, p.placement.end_date)))
     db.session.flush()
-    return AlertResult(checked=len(progress), turned_red=len(turned))
+    return AlertResult(checked=len(progress), turned_red=len(turned), last_id=ids[-1])

@@ -28,18 +28,6 @@ def index():
                            form=ActionForm())
 
 
-def _back():
-    return redirect(request.referrer if is_safe_next(_path(request.referrer))
-                    else url_for("notifications.index"))
-
-
-def _path(url: str | None) -> str | None:
-    if not url:
-        return None
-    root = request.host_url.rstrip("/")
-    return url[len(root):] if url.startswith(root + "/") else None
-
-
 @bp.post("/<int:notification_id>/read")
 @login_required
 def read(notification_id: int):
