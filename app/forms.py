@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 
 
-def _strip(value):
+def strip_text(value):
+    """A WTForms filter: surrounding whitespace off text, other values as they are."""
     return value.strip() if isinstance(value, str) else value
 
 
@@ -19,7 +20,7 @@ class BaseForm(FlaskForm):
                 field_class, PasswordField
             ):
                 filters = unbound_field.kwargs.get("filters", ())
-                unbound_field.kwargs["filters"] = [_strip, *filters]
+                unbound_field.kwargs["filters"] = [strip_text, *filters]
             return unbound_field.bind(form=form, **options)
 
 

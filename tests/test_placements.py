@@ -75,6 +75,8 @@ def test_double_submitted_form_makes_one_placement(login_as):
         ({"start_date": "31.02.2026"}, "Неверное значение даты."),
         ({"student_id": ""}, "Выберите студента."),
         ({"agreement_number": "Д" * 41}, "40"),
+        ({"start_date": "1999-09-01"}, "между 2000 и 2100 годом"),
+        ({"end_date": "2036-01-01"}, "не дольше 5 лет"),
     ],
 )
 def test_form_refusals_write_nothing(login_as, overrides, message):
@@ -139,7 +141,8 @@ def test_overlapping_placements_of_a_student_are_refused(app):
     assert refusal.value.field == "start_date"
     assert f"№{first.id}" in refusal.value.message
     # A terminated placement no longer holds the dates.
-    services.terminate_placement(w.coordinator, first, START, "Перевод в другую группу")
+    services.terminate_placement(w.coordinator, first, date.today(), "Перевод в другую группу",
+                                 today=date.today())
     assert _draft(w, mentor_id=other_mentor.id).status == PlacementStatus.DRAFT
 
 
@@ -159,7 +162,7 @@ def test_mentor_trainee_cap_is_kept_on_activation(app):
     draft = _draft(w)
     with pytest.raises(RuleViolation) as refusal:
         services.activate_placement(w.coordinator, draft, TODAY)
-    assert refusal.value.message == "У наставника уже 1 действующих практикантов при пределе 1."
+    assert refusal.value.message == "У наставника уже максимум практикантов (1)."
     assert refusal.value.field == "mentor_id"
 
 
@@ -169,10 +172,61 @@ def test_enterprise_intake_capacity_per_year(app):
     second = builders.student(w.group)
     with pytest.raises(RuleViolation) as refusal:
         _draft(w, student_id=second.id)
-    assert "на 2026 год заняты: 1 из 1" in refusal.value.message
+    assert refusal.value.message == (
+        f"У предприятия «{w.enterprise.name}» не осталось мест на 2026 год (1 в год).")
     # The next calendar year has its own places.
     assert _draft(w, student_id=second.id, start_date=date(2027, 2, 1),
                   end_date=date(2027, 5, 1)).id
+
+
+def test_refusals_do_not_tell_other_colleges_load(app):
+    w = world(capacity=2, trainee_cap=2)
+    others = world()  # another college's trainees take the enterprise's places and the mentor
+    for _ in range(2):
+        builders.placement(builders.student(others.group), w.mentor, start=START)
+    with pytest.raises(RuleViolation) as full:
+        _draft(w)
+    assert full.value.message == (
+        f"У предприятия «{w.enterprise.name}» не осталось мест на 2026 год (2 в год).")
+    draft = _draft(w, start_date=date(2027, 2, 1), end_date=date(2027, 5, 1))
+    with pytest.raises(RuleViolation) as busy:
+        services.activate_placement(w.coordinator, draft, TODAY)
+    assert busy.value.message == "У наставника уже максимум практикантов (2)."
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"start_date": date(1999, 12, 31)}, "start_date", "между 2000 и 2100 годом"),
+        ({"end_date": date(2101, 1, 1)}, "end_date", "между 2000 и 2100 годом"),
+        ({"end_date": date(2031, 9, 2)}, "end_date", "не дольше 5 лет"),
+    ],
+)
+def test_implausible_years_are_refused(app, overrides, field, message):
+    w = world()
+    with pytest.raises(RuleViolation) as refusal:
+        _draft(w, **overrides)
+    assert refusal.value.field == field and message in refusal.value.message
+    assert _draft(w, end_date=date(2031, 9, 1)).id  # five years exactly is fine
+
+
+def test_termination_date_is_not_in_the_future_nor_before_the_draft_was_made(app):
+    w = world()
+    active = builders.placement(w.student, w.mentor, start=START)
+    with pytest.raises(RuleViolation) as refusal:
+        services.terminate_placement(w.coordinator, active, TODAY + timedelta(days=1), "x",
+                                     today=TODAY)
+    assert refusal.value.field == "on" and "позже сегодняшнего дня" in refusal.value.message
+    with pytest.raises(RuleViolation, match="в пределах срока договора"):
+        services.terminate_placement(w.coordinator, active, START - timedelta(days=1), "x",
+                                     today=TODAY)
+    draft = _draft(w, student_id=builders.student(w.group).id)
+    made = draft.created_at.date()
+    with pytest.raises(RuleViolation) as refusal:
+        services.terminate_placement(w.coordinator, draft, made - timedelta(days=1), "x",
+                                     today=made)
+    assert refusal.value.field == "on" and "раньше дня составления" in refusal.value.message
+    assert draft.status == PlacementStatus.DRAFT
 
 
 def test_minor_needs_parents_consent_before_activation(app):
@@ -224,7 +278,8 @@ def test_status_flow_refuses_wrong_transitions(app, status, action):
     act = {
         "activate": lambda: services.activate_placement(w.coordinator, placement, TODAY),
         "complete": lambda: services.complete_placement(w.coordinator, placement, TODAY),
-        "terminate": lambda: services.terminate_placement(w.coordinator, placement, TODAY, "x"),
+        "terminate": lambda: services.terminate_placement(w.coordinator, placement, TODAY, "x",
+                                                          today=TODAY),
         "update": lambda: services.update_placement(w.coordinator, placement,
                                                     required_hours=100),
     }[action]
@@ -236,8 +291,10 @@ def test_status_flow_refuses_wrong_transitions(app, status, action):
 def test_draft_can_be_terminated(app):
     w = world()
     draft = _draft(w)
-    services.terminate_placement(w.coordinator, draft, date(2026, 8, 1), "Студент отказался")
-    assert (draft.status, draft.terminated_on) == (PlacementStatus.TERMINATED, date(2026, 8, 1))
+    made = draft.created_at.date()
+    services.terminate_placement(w.coordinator, draft, made, "Студент отказался",
+                                 today=made + timedelta(days=3))
+    assert (draft.status, draft.terminated_on) == (PlacementStatus.TERMINATED, made)
 
 
 def test_only_the_colleges_coordinator_may_change_placements(app):
@@ -301,8 +358,12 @@ def test_termination_needs_reason_and_date_in_term(login_as):
     assert response.status_code == 422
     assert "Укажите причину расторжения." in response.get_data(as_text=True)
     response = client.post(f"/placements/{placement.id}/terminate",
-                           data={"on": "2030-01-01", "reason": "Закрытие цеха"})
+                           data={"on": "2026-08-31", "reason": "Закрытие цеха"})
     assert "в пределах срока договора" in response.get_data(as_text=True)
+    response = client.post(f"/placements/{placement.id}/terminate",
+                           data={"on": "2099-01-01", "reason": "Закрытие цеха"})
+    assert "Дата расторжения не может быть позже сегодняшнего дня" in response.get_data(
+        as_text=True)
     response = client.post(f"/placements/{placement.id}/terminate",
                            data={"on": TODAY.isoformat(), "reason": "<b>Закрытие</b> цеха"},
                            follow_redirects=True)

@@ -205,3 +205,51 @@ def test_each_role_finds_its_practice_page_in_the_menu(login_as, role, label, hr
             "coordinator": builders.coordinator(placement.college)}[role]
     page = login_as(user).get("/").get_data(as_text=True)
     assert f'<a href="{href}">{label}</a>' in page
+
+
+# --- a bounded board: the admin picks a college; pages of PAGE_SIZE ---------------------------
+
+
+def test_admin_must_choose_a_college_before_any_placement_is_loaded(login_as):
+    placement = builders.placement()
+    page = login_as(builders.admin()).get("/progress").get_data(as_text=True)
+    assert "Выберите колледж" in page
+    assert placement.student.full_name not in page
+    assert f'<option value="{placement.college_id}">{placement.college.name}</option>' in page
+
+
+def test_admin_sees_only_the_chosen_college(login_as):
+    chosen, other = builders.placement(), builders.placement()
+    client = login_as(builders.admin())
+    page = client.get(f"/progress?college={chosen.college_id}").get_data(as_text=True)
+    assert chosen.student.full_name in page and other.student.full_name not in page
+    assert f'href="/progress?college={chosen.college_id}&amp;health=red"' in page
+    assert client.get("/progress?college=999999").status_code == 404
+
+
+def test_admin_board_runs_a_fixed_number_of_queries(login_as, query_counter):
+    small, large = builders.college(), builders.college()
+    builders.placement(builders.student(builders.group(small)))
+    group = builders.group(large)
+    for _ in range(5):
+        log_hours(builders.placement(builders.student(group)), 16)
+    client = login_as(builders.admin())
+    counts = []
+    for college in (small, large):
+        with query_counter() as counter:
+            assert client.get(f"/progress?college={college.id}").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("app_config", [{"PAGE_SIZE": 2}])
+def test_coordinator_board_is_paginated(login_as, app_config):
+    coordinator = builders.coordinator()
+    group = builders.group(coordinator.college)
+    placements = [builders.placement(builders.student(group)) for _ in range(3)]
+    client = login_as(coordinator)
+    first = client.get("/progress").get_data(as_text=True)
+    second = client.get("/progress?page=2").get_data(as_text=True)
+    shown = [[p.student.full_name in page for p in placements] for page in (first, second)]
+    assert [sum(s) for s in shown] == [2, 1]
+    assert "Страница 1 из 2" in first and "всего 3" in first

@@ -33,6 +33,9 @@ from app.rules import RuleViolation
 
 MAX_REQUIRED_HOURS = 5000
 MAX_REASON = 2000
+# Plausible years of a placement's dates, and its longest term in years.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_TERM_YEARS = 5
 EDITABLE = (
     "student_id", "mentor_id", "department_id", "start_date", "end_date", "required_hours",
     "agreement_number", "parent_consent_on",
@@ -186,8 +189,11 @@ def complete_placement(actor: User, placement: Placement, today: date) -> Placem
 
 
 def terminate_placement(actor: User, placement: Placement, on: date | None,
-                        reason: str) -> Placement:
-    """End a draft or active placement early, with the date and the reason."""
+                        reason: str, today: date) -> Placement:
+    """End a draft or active placement early, with the date and the reason.
+
+    The date is not in the future; for an active placement it lies within the term, for a draft
+    (which may never have started) it is not before the day the draft was made."""
     _require_coordinator_of(actor, placement.college_id)
     if placement.status not in (PlacementStatus.DRAFT, PlacementStatus.ACTIVE):
         raise RuleViolation(
@@ -201,12 +207,25 @@ def terminate_placement(actor: User, placement: Placement, on: date | None,
         raise RuleViolation(_("Укажите причину расторжения."), "reason")
     if len(reason) > MAX_REASON:
         raise RuleViolation(_("Причина — не длиннее %(n)s символов.", n=MAX_REASON), "reason")
+    if on > today:
+        raise RuleViolation(
+            _("Дата расторжения не может быть позже сегодняшнего дня (%(today)s).",
+              today=_day(today)),
+            "on",
+        )
     if placement.status == PlacementStatus.ACTIVE and not (
         placement.start_date <= on <= placement.end_date
     ):
         raise RuleViolation(
             _("Дата расторжения должна быть в пределах срока договора (%(start)s – %(end)s).",
               start=_day(placement.start_date), end=_day(placement.end_date)),
+            "on",
+        )
+    created_on = placement.created_at.date() if placement.created_at else None
+    if placement.status == PlacementStatus.DRAFT and created_on and on < created_on:
+        raise RuleViolation(
+            _("Дата расторжения не может быть раньше дня составления договора (%(day)s).",
+              day=_day(created_on)),
             "on",
         )
     placement.status = PlacementStatus.TERMINATED
@@ -240,8 +259,23 @@ def _check_terms(start: date | None, end: date | None, hours: Any, number: str) 
         raise RuleViolation(_("Укажите дату начала."), "start_date")
     if end is None:
         raise RuleViolation(_("Укажите дату окончания."), "end_date")
+    for value, field in ((start, "start_date"), (end, "end_date")):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise RuleViolation(
+                _("Проверьте год: дата должна быть между %(first)s и %(last)s годом.",
+                  first=FIRST_YEAR, last=LAST_YEAR),
+                field,
+            )
     if end <= start:
         raise RuleViolation(_("Дата окончания должна быть позже даты начала."), "end_date")
+    years = end.year - start.year
+    if years > MAX_TERM_YEARS or (
+        years == MAX_TERM_YEARS and (end.month, end.day) > (start.month, start.day)
+    ):
+        raise RuleViolation(
+            _("Договор — не дольше %(n)s лет: проверьте дату окончания.", n=MAX_TERM_YEARS),
+            "end_date",
+        )
     if not isinstance(hours, int) or isinstance(hours, bool) or hours <= 0:
         raise RuleViolation(_("Количество часов должно быть больше нуля."), "required_hours")
     if hours > MAX_REQUIRED_HOURS:
@@ -320,10 +354,9 @@ def _check_mentor_cap(mentor: User, own_id: int) -> None:
         )
     ) or 0
     if active >= cap:
+        # The count may include other colleges' trainees: only the mentor's own cap is told.
         raise RuleViolation(
-            _("У наставника уже %(active)s действующих практикантов при пределе %(cap)s.",
-              active=active, cap=cap),
-            "mentor_id",
+            _("У наставника уже максимум практикантов (%(cap)s).", cap=cap), "mentor_id"
         )
 
 
@@ -339,8 +372,9 @@ def _check_intake(enterprise: Enterprise, start: date, own_id: int | None) -> No
         )
     ) or 0
     if taken >= enterprise.intake_capacity:
+        # Places are taken by every college: other colleges' counts are not told.
         raise RuleViolation(
-            _("Места на предприятии «%(name)s» на %(year)s год заняты: %(taken)s из %(cap)s.",
-              name=enterprise.name, year=year, taken=taken, cap=enterprise.intake_capacity),
+            _("У предприятия «%(name)s» не осталось мест на %(year)s год (%(capacity)s в год).",
+              name=enterprise.name, year=year, capacity=enterprise.intake_capacity),
             "start_date",
         )

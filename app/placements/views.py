@@ -173,7 +173,7 @@ def terminate(placement_id: int):
     if form.validate_on_submit():
         try:
             services.terminate_placement(current_user._get_current_object(), placement,
-                                         form.on.data, form.reason.data)
+                                         form.on.data, form.reason.data, today=date.today())
         except RuleViolation as refusal:
             db.session.rollback()
             target = getattr(form, refusal.field or "", None)

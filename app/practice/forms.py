@@ -7,11 +7,7 @@ from wtforms import Form, HiddenField, SelectField, StringField, SubmitField, Te
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import Length
 
-from app.forms import ActionForm, BaseForm
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from app.forms import ActionForm, BaseForm, strip_text
 
 
 def _optional_int(value) -> int | None:
@@ -61,10 +57,10 @@ class VersionField(HiddenField):
 class DayForm(Form):
     """One day of the week (no CSRF of its own: the week form carries it)."""
 
-    work_date = HiddenField(filters=[_strip])
+    work_date = HiddenField(filters=[strip_text])
     version = VersionField()
     hours = HoursField(_l("Часы"))
-    activity = TextAreaField(_l("Что сделано"), filters=[_strip])
+    activity = TextAreaField(_l("Что сделано"), filters=[strip_text])
     competency = SelectField(_l("Компетенция"), coerce=_optional_int, validate_choice=False)
 
 

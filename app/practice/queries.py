@@ -1,14 +1,16 @@
 """Scoped reads of the diary, the review queue and progress — aggregates summed in SQL."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, case, func, select, true
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import (
+    College,
     Competency,
     DiaryEntry,
     EntryStatus,
@@ -91,11 +93,13 @@ def scoped_entries(user: User, ids: Iterable[int]) -> list[DiaryEntry]:
     ))
 
 
-def _progress_select(user: User | None) -> Select:
+def _totals(*conditions):
+    """Approved and waiting minutes, the last entry and the oldest waiting one per placement —
+    summed only over the placements matching `conditions`."""
     minutes_when = lambda status: func.coalesce(  # noqa: E731
         func.sum(case((DiaryEntry.status == status, DiaryEntry.minutes), else_=0)), 0
     )
-    totals = (
+    return (
         select(
             DiaryEntry.placement_id.label("placement_id"),
             minutes_when(EntryStatus.APPROVED).label("approved"),
@@ -104,17 +108,19 @@ def _progress_select(user: User | None) -> Select:
             func.min(case((DiaryEntry.status == EntryStatus.SUBMITTED,
                            DiaryEntry.submitted_at))).label("oldest_waiting"),
         )
+        .where(DiaryEntry.placement_id.in_(select(Placement.id).where(*conditions)))
         .group_by(DiaryEntry.placement_id)
         .subquery()
     )
-    return (
-        select(Placement, totals.c.approved, totals.c.pending, totals.c.last_entry,
-               totals.c.oldest_waiting)
-        .outerjoin(totals, totals.c.placement_id == Placement.id)
-        .where(scope_of(Placement, user) if user is not None else true())
-        .options(joinedload(Placement.student), joinedload(Placement.mentor),
-                 joinedload(Placement.enterprise))
-    )
+
+
+def _assessed(rows, today: date, thresholds: Thresholds) -> list[PlacementProgress]:
+    progress = [
+        assess(PlacementProgress(p, int(a or 0), int(w or 0), _as_date(last), _as_datetime(oldest)),
+               today, thresholds)
+        for p, a, w, last, oldest in rows
+    ]
+    return sorted(progress, key=lambda item: item.risk_key)
 
 
 def progress_rows(
@@ -123,20 +129,90 @@ def progress_rows(
     thresholds: Thresholds,
     statuses: tuple[PlacementStatus, ...] = (PlacementStatus.ACTIVE,),
     placement_id: int | None = None,
+    id_range: tuple[int, int] | None = None,
 ) -> list[PlacementProgress]:
     """Progress of the placements in the user's scope, riskiest first (one query).
 
-    `user=None` is the system's own view of every placement (the CLI's progress check)."""
-    stmt = _progress_select(user).where(Placement.status.in_(statuses))
+    `user=None` is the system's own view of every placement (the CLI's progress check, which
+    takes them a chunk at a time: `id_range` is (after this id, up to this id))."""
+    conditions = [scope_of(Placement, user) if user is not None else true(),
+                  Placement.status.in_(statuses)]
     if placement_id is not None:
-        stmt = stmt.where(Placement.id == placement_id)
-    rows = db.session.execute(stmt).unique()
-    progress = [
-        assess(PlacementProgress(p, int(a or 0), int(w or 0), _as_date(last), _as_datetime(oldest)),
-               today, thresholds)
-        for p, a, w, last, oldest in rows
-    ]
-    return sorted(progress, key=lambda item: item.risk_key)
+        conditions.append(Placement.id == placement_id)
+    if id_range is not None:
+        conditions += [Placement.id > id_range[0], Placement.id <= id_range[1]]
+    totals = _totals(*conditions)
+    stmt = (
+        select(Placement, totals.c.approved, totals.c.pending, totals.c.last_entry,
+               totals.c.oldest_waiting)
+        .outerjoin(totals, totals.c.placement_id == Placement.id)
+        .where(*conditions)
+        .options(joinedload(Placement.student), joinedload(Placement.mentor),
+                 joinedload(Placement.enterprise))
+    )
+    return _assessed(db.session.execute(stmt).unique(), today, thresholds)
+
+
+def progress_board(
+    user: User,
+    today: date,
+    thresholds: Thresholds,
+    statuses: tuple[PlacementStatus, ...],
+    college_id: int | None = None,
+) -> list[PlacementProgress]:
+    """Progress of the user's placements (of one college, if given), riskiest first (one query).
+
+    The status depends on working days, the thresholds and today's date, so it is computed in
+    Python, not SQL. To keep that bounded the rows are light — the placement's dates and hours
+    only, no people — and the caller bounds the set: the admin must pick a college, the others
+    see their own scope (a college, a mentor's trainees, a student's own). The people are loaded
+    only for the page shown, by `with_people`."""
+    conditions = [scope_of(Placement, user), Placement.status.in_(statuses)]
+    if college_id is not None:
+        conditions.append(Placement.college_id == college_id)
+    totals = _totals(*conditions)
+    stmt = (
+        select(Placement.id, Placement.college_id, Placement.start_date, Placement.end_date,
+               Placement.required_hours, totals.c.approved, totals.c.pending,
+               totals.c.last_entry, totals.c.oldest_waiting)
+        .outerjoin(totals, totals.c.placement_id == Placement.id)
+        .where(*conditions)
+    )
+    rows = ((_LightPlacement(*row[:5]), *row[5:]) for row in db.session.execute(stmt))
+    return _assessed(rows, today, thresholds)
+
+
+@dataclass(frozen=True)
+class _LightPlacement:
+    """What the status needs of a placement, until the page shown is given its people."""
+
+    id: int
+    college_id: int
+    start_date: date
+    end_date: date
+    required_hours: int
+
+
+def with_people(progress: list[PlacementProgress]) -> list[PlacementProgress]:
+    """Swap in the full placements, with trainee, mentor and enterprise (one query)."""
+    if not progress:
+        return progress
+    placements = {p.id: p for p in db.session.scalars(
+        select(Placement).where(Placement.id.in_([item.placement.id for item in progress]))
+        .options(joinedload(Placement.student), joinedload(Placement.mentor),
+                 joinedload(Placement.enterprise))
+    ).unique()}
+    for item in progress:
+        item.placement = placements[item.placement.id]
+    return progress
+
+
+def college_choices(user: User) -> list[tuple[int, str]]:
+    """The colleges the user may pick on the progress board, by name (one query)."""
+    return [(row.id, row.name) for row in db.session.execute(
+        select(College.id, College.name).where(scope_of(College, user))
+        .order_by(College.name, College.id)
+    )]
 
 
 def _as_date(value) -> date | None:

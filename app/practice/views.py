@@ -336,18 +336,34 @@ class Page:
 @bp.get("/progress")
 @login_required
 def progress():
+    """The progress board (a student's own placements for a student), bounded.
+
+    The status is computed in Python (see `queries.progress_board`), so what is loaded is capped:
+    the admin must pick a college first (without one the page asks to choose and loads no
+    placements); a coordinator sees one college, a mentor own trainees. The people are loaded
+    for the page shown only (PAGE_SIZE, 25). Fixed number of queries whatever the data size."""
+    is_admin = current_user.role == Role.ADMIN
     statuses = ((PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
                 if current_user.role == Role.STUDENT else (PlacementStatus.ACTIVE,))
-    rows = queries.progress_rows(current_user, date.today(), _thresholds(), statuses)
+    colleges = queries.college_choices(current_user) if is_admin else []
+    college_id = request.args.get("college", type=int) if is_admin else None
+    if college_id is not None and college_id not in {cid for cid, _name in colleges}:
+        abort(404)
+    must_choose = is_admin and college_id is None
+    rows = ([] if must_choose else
+            queries.progress_board(current_user, date.today(), _thresholds(), statuses,
+                                   college_id))
     counts = {health: sum(1 for r in rows if r.health == health) for health in Health}
     wanted = request.args.get("health")
     if wanted in set(Health):
         rows = [r for r in rows if r.health == wanted]
     per_page = current_app.config["PAGE_SIZE"]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    pager = Page(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
+    shown = queries.with_people(rows[(page - 1) * per_page: page * per_page])
+    pager = Page(shown, page, per_page, len(rows))
     template = ("practice/progress_student.html" if current_user.role == Role.STUDENT
                 else "practice/progress_board.html")
     return render_template(template, pager=pager, counts=counts, wanted=wanted,
                            health_labels=HEALTH_LABELS, Health=Health,
-                           thresholds=_thresholds())
+                           thresholds=_thresholds(), colleges=colleges, college_id=college_id,
+                           must_choose=must_choose)
