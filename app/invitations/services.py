@@ -75,6 +75,8 @@ def invite(actor: User, user: User, now: datetime) -> tuple[Invitation, str]:
     """Issue a new invitation (an earlier open one dies); returns it and the raw token once."""
     if user.password_hash is not None:
         raise RuleViolation(_("У этого пользователя уже есть пароль: приглашение не нужно."))
+    if not user.active:
+        raise RuleViolation(_("Учётная запись заблокирована: сначала разблокируйте её."))
     refusal = invite_refusal(actor, user)
     if refusal:
         raise RuleViolation(refusal)

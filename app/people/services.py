@@ -282,3 +282,29 @@ def create_coordinator(actor: User, *, college_id: int, full_name: str, email: s
                        **fields)
     db.session.add(coordinator)
     return _audited(actor, coordinator, coordinator, created=True)
+
+
+def contact_refusal(actor: User, person: User) -> str | None:
+    """Why the actor may not change this employer's or coordinator's contacts; None if they may:
+    an employer's by the admin or the enterprise's employers, a coordinator's by the admin."""
+    if actor.role == Role.ADMIN and person.role in (Role.EMPLOYER, Role.COORDINATOR):
+        return None
+    if (actor.role == Role.EMPLOYER and person.role == Role.EMPLOYER
+            and person.enterprise_id == actor.enterprise_id):
+        return None
+    return _("Контактные данные этого пользователя меняет управление образования.")
+
+
+def update_contact(actor: User, person: User, *, full_name: str, email: str | None,
+                   phone: str = "") -> User:
+    """Change an employer's or coordinator's name, e-mail and phone (the e-mail stays unique;
+    a blank one keeps an employer's current address, a coordinator must have one)."""
+    refusal = contact_refusal(actor, person)
+    if refusal:
+        raise RuleViolation(refusal)
+    fields = _account_fields(full_name, email, phone, person.id,
+                             email_required=person.role == Role.COORDINATOR)
+    person.full_name, person.phone = fields["full_name"], fields["phone"]
+    if fields["email"]:
+        person.email = fields["email"]
+    return _audited(actor, person, person, created=False)

@@ -321,3 +321,7 @@ def coordinator_new(college_id: int):
     return render_form(form, _("Новый координатор"),
                        url_for("organisations.college", college_id=college.id),
                        subtitle=college.name)
+
+
+# Blocking accounts and contacts of employers and coordinators: routes on this blueprint.
+from app.people import account_views  # noqa: E402, F401

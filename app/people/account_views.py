@@ -1,0 +1,99 @@
+"""Blocking and unblocking accounts; changing employers' and coordinators' contacts."""
+
+from flask import abort, flash, redirect
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.extensions import db
+from app.forms import ActionForm
+from app.invitations.views import person_url
+from app.labels import register_actions
+from app.models import Role, User, utcnow
+from app.organisations.saving import commit_or_show, render_form
+from app.people import accounts, services
+from app.people.emails import shown_email
+from app.people.forms import CoordinatorForm, EmployerForm
+from app.people.views import bp
+from app.rules import RuleViolation
+from app.security import get_scoped_or_404, roles_required
+
+register_actions({
+    "deactivated": _l("учётная запись заблокирована"),
+    "reactivated": _l("учётная запись разблокирована"),
+    "employer_updated": _l("данные представителя предприятия изменены"),
+    "coordinator_updated": _l("данные координатора изменены"),
+})
+
+
+@bp.app_template_global("can_manage_access")
+def can_manage_access(person: User) -> bool:
+    """Whether the signed-in user may block or unblock the person (shows the buttons)."""
+    return accounts.can_manage_access(current_user, person)
+
+
+@bp.app_template_global("can_edit_contact")
+def can_edit_contact(person: User) -> bool:
+    """Whether the signed-in user may change the employer's or coordinator's contacts."""
+    return services.contact_refusal(current_user, person) is None
+
+
+def _reachable(user_id: int) -> User:
+    person = get_scoped_or_404(User, user_id)
+    if not accounts.may_reach(current_user, person):
+        abort(403)
+    return person
+
+
+def _change_access(user_id: int, change, done: str):
+    person = _reachable(user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            change(person)
+            db.session.commit()
+            flash(done, "success")
+        except RuleViolation as refusal:
+            db.session.rollback()
+            flash(refusal.message, "error")
+    return redirect(person_url(person))
+
+
+@bp.post("/people/<int:user_id>/deactivate")
+@roles_required(Role.ADMIN, Role.COORDINATOR, Role.EMPLOYER)
+def deactivate(user_id: int):
+    return _change_access(
+        user_id, lambda person: accounts.deactivate(current_user, person, utcnow()),
+        _("Учётная запись заблокирована: все сеансы завершены, приглашения отозваны."))
+
+
+@bp.post("/people/<int:user_id>/reactivate")
+@roles_required(Role.ADMIN, Role.COORDINATOR, Role.EMPLOYER)
+def reactivate(user_id: int):
+    return _change_access(
+        user_id, lambda person: accounts.reactivate(current_user, person),
+        _("Учётная запись разблокирована."))
+
+
+@bp.route("/people/<int:user_id>/contacts", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.EMPLOYER)
+def contact_edit(user_id: int):
+    person = get_scoped_or_404(User, user_id)
+    if person.role not in (Role.EMPLOYER, Role.COORDINATOR):
+        abort(404)
+    if services.contact_refusal(current_user, person):
+        abort(403)
+    form_class = CoordinatorForm if person.role == Role.COORDINATOR else EmployerForm
+    form = form_class(data={"full_name": person.full_name, "email": shown_email(person.email),
+                            "phone": person.phone})
+    if form.validate_on_submit():
+        saved = commit_or_show(form, lambda: services.update_contact(
+            current_user, person, full_name=form.full_name.data, email=form.email.data,
+            phone=form.phone.data),
+            duplicate=lambda: RuleViolation(services.duplicate_email_message(), "email"))
+        if saved is not None:
+            flash(_("Контактные данные сохранены."), "success")
+            return redirect(person_url(person))
+    title = (_("Изменить данные координатора") if person.role == Role.COORDINATOR
+             else _("Изменить данные представителя предприятия"))
+    subtitle = person.college.name if person.college else person.enterprise.name
+    return render_form(form, title, person_url(person), subtitle=subtitle)

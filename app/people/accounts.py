@@ -1,0 +1,83 @@
+"""Blocking and unblocking accounts, and who may do it to whom."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from app import audit
+from app.extensions import db
+from app.models import Invitation, Placement, PlacementStatus, Role, User
+from app.rules import RuleViolation
+from app.security import can_see_enterprise_staff, end_all_sessions, staff_refusal
+
+
+def may_reach(actor: User, person: User) -> bool:
+    """Whose access the actor manages at all: the admin anyone but admins, a coordinator the
+    college's students and partner enterprises' mentors, an employer the enterprise's staff."""
+    if person.role == Role.ADMIN or person.id == actor.id:
+        return False
+    match actor.role:
+        case Role.ADMIN:
+            return True
+        case Role.COORDINATOR:
+            if person.role == Role.STUDENT:
+                return person.college_id == actor.college_id
+            if person.role == Role.MENTOR:
+                return can_see_enterprise_staff(actor, person.enterprise)
+        case Role.EMPLOYER:
+            return (person.role in (Role.MENTOR, Role.EMPLOYER)
+                    and person.enterprise_id == actor.enterprise_id)
+    return False
+
+
+def access_refusal(actor: User, person: User) -> str | None:
+    """Why the actor may not block or unblock this person; None if they may."""
+    if not may_reach(actor, person):
+        return _("Вы не можете менять доступ этого пользователя.")
+    return staff_refusal(actor, person)
+
+
+def can_manage_access(actor: User, person: User) -> bool:
+    """Whether the actor may block and unblock the person."""
+    return access_refusal(actor, person) is None
+
+
+def _active_trainees(mentor: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Placement).where(
+        Placement.mentor_id == mentor.id, Placement.status == PlacementStatus.ACTIVE))
+
+
+def deactivate(actor: User, person: User, now: datetime) -> None:
+    """Block the account: every session ends at once and open invitations die."""
+    refusal = access_refusal(actor, person)
+    if refusal:
+        raise RuleViolation(refusal)
+    if not person.active:
+        raise RuleViolation(_("Учётная запись уже заблокирована."))
+    if person.role == Role.MENTOR and _active_trainees(person):
+        raise RuleViolation(_("У наставника есть действующие практиканты: сначала передайте "
+                              "их другому наставнику, затем заблокируйте учётную запись."))
+    db.session.execute(
+        update(Invitation)
+        .where(Invitation.user_id == person.id, Invitation.used_at.is_(None),
+               Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    person.active = False
+    end_all_sessions(person)
+    db.session.flush()
+    audit.record(actor, "deactivated", person, {"active": [True, False]})
+
+
+def reactivate(actor: User, person: User) -> None:
+    """Unblock the account; the person signs in with their password (or a new invitation)."""
+    refusal = access_refusal(actor, person)
+    if refusal:
+        raise RuleViolation(refusal)
+    if person.active:
+        raise RuleViolation(_("Учётная запись не заблокирована."))
+    person.active = True
+    db.session.flush()
+    audit.record(actor, "reactivated", person, {"active": [False, True]})
