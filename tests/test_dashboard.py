@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
@@ -14,6 +15,7 @@ from app.models import (
     HireRecommendation,
     OfferStatus,
     OutcomeKind,
+    Placement,
     PlacementStatus,
     Role,
 )
@@ -315,3 +317,26 @@ def test_each_dashboard_runs_a_fixed_number_of_queries(login_as, query_counter, 
         with query_counter() as large:
             assert client.get(path).status_code == 200
         assert large.count == before, (path, large.statements)
+
+
+def test_the_funnel_counts_offers_made_on_the_placement_once(login_as, world, query_counter):
+    def offered(client) -> str:
+        with query_counter() as counter:
+            page = client.get("/dashboard/").get_data(as_text=True)
+        return table_rows(page, "funnel")[3][1], counter.count
+
+    client = login_as(builders.coordinator(world["college"]))
+    before, queries_before = offered(client)
+    assert before == "2"
+    placements = {p.status: p for p in db.session.scalars(
+        select(Placement).where(Placement.college_id == world["college"].id))}
+    # The active trainee got an offer during the placement (no outcome offer yet) ...
+    placements[PlacementStatus.ACTIVE].offer_status = OfferStatus.MADE
+    # ... and the hired one has it both on the placement and on the outcome: counted once.
+    world["hired"].placement.offer_status = OfferStatus.ACCEPTED
+    # A draft agreement's offer does not count (it is no placement yet).
+    placements[PlacementStatus.DRAFT].offer_status = OfferStatus.MADE
+    db.session.commit()
+    after, queries_after = offered(client)
+    assert after == "3"
+    assert queries_after == queries_before

@@ -164,7 +164,9 @@ def _stages() -> dict[str, Any]:
         "placed": func.count(Placement.id),
         "completed": _count_if(Placement.status == PlacementStatus.COMPLETED),
         "recommended": _count_if(Assessment.hire_recommendation == HireRecommendation.YES),
-        "offered": _count_if(GraduateOutcome.offer_status.in_(OFFERED)),
+        # The host's offer, recorded on the placement or later on the graduate's outcome.
+        "offered": _count_if(or_(Placement.offer_status.in_(OFFERED),
+                                 GraduateOutcome.offer_status.in_(OFFERED))),
         "hired": _count_if(GraduateOutcome.outcome == OutcomeKind.HIRED_BY_HOST),
         # Still employed at the host a year on: a 12-month check of a hire.
         "retained": _count_if(and_(GraduateOutcome.outcome == OutcomeKind.HIRED_BY_HOST,

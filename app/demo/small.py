@@ -10,7 +10,7 @@ from app.demo.diary import ReviewPattern, write_diary
 from app.demo.names import CHARACTERISATIONS, DEPARTMENTS
 from app.demo.outcomes import write_outcome
 from app.demo.world import EnterpriseRef, PlacementRef, SpecialtyRef, StudentRef, World
-from app.models import OutcomeKind, PlacementStatus, Role
+from app.models import OfferStatus, OutcomeKind, PlacementStatus, Role
 
 MAIL = "shakirt.kz"
 YEAR_START, YEAR_END = date(2026, 9, 1), date(2027, 5, 28)
@@ -94,8 +94,9 @@ def build_small(world: World) -> SmallWorld:
                          female=name.split()[0].endswith("а") if name else None)
 
     def active(s: StudentRef, ent: EnterpriseRef, mentor_id: int,
-               pattern: ReviewPattern) -> PlacementRef:
-        p = w.placement(s, ent, mentor_id, YEAR_START, YEAR_END, PlacementStatus.ACTIVE, 1200)
+               pattern: ReviewPattern, **offer) -> PlacementRef:
+        p = w.placement(s, ent, mentor_id, YEAR_START, YEAR_END, PlacementStatus.ACTIVE, 1200,
+                        **offer)
         write_diary(w, p, pattern)
         small.active_placements += 1
         return p
@@ -104,16 +105,22 @@ def build_small(world: World) -> SmallWorld:
     # student@: an adult welder with a tidy diary at the metal plant.
     star = student(f"student@{MAIL}", 0, weld, 2024, date(2006, 3, 14),
                    "Ахметов Алихан Серикович")
-    star_placement = active(star, e[0], mentor, _good())
+    # The metal plant has already offered him a job; he has not answered yet.
+    star_placement = active(star, e[0], mentor, _good(), offer_status=OfferStatus.MADE,
+                            offer_date=date(2026, 11, 20))
     # student2@: a 17-year-old electrician (parent consent on file) whose mentor is behind.
     minor = student(f"student2@{MAIL}", 1, power, 2025, date(2009, 10, 5),
                     "Исаева Айгерим Нурлановна")
     behind = ReviewPattern(last_day=LAST_WORKDAY, reviewed_until=date(2026, 11, 6),
                            reject_rate=0.15, forced_rejections=(date(2026, 10, 28),))
     minor_placement = active(minor, e[1], mentor2, behind)
-    # mentor3@ is at the cap of two trainees.
-    for college, born in ((1, date(2007, 1, 22)), (2, date(2006, 7, 9))):
-        active(student(None, college, repair, 2024, born), e[3], mentor3, _good())
+    # mentor3@ is at the cap of two trainees; the first accepted the host's job offer.
+    for college, born, offer in (
+        (1, date(2007, 1, 22), {"offer_status": OfferStatus.ACCEPTED,
+                                "offer_date": date(2026, 11, 13)}),
+        (2, date(2006, 7, 9), {}),
+    ):
+        active(student(None, college, repair, 2024, born), e[3], mentor3, _good(), **offer)
     for college, code, ent, mentor_id, born in (
         (0, weld, e[0], mentor, date(2007, 5, 30)),
         (2, weld, e[0], mentor, date(2006, 12, 1)),

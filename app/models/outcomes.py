@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, TimestampMixin, enum_column
 from app.models.organisations import College, Enterprise, Specialty
 from app.models.people import User
-from app.models.placements import Placement
+from app.models.placements import OfferStatus, Placement
 
 
 class OutcomeKind(enum.StrEnum):
@@ -24,13 +24,6 @@ class OutcomeKind(enum.StrEnum):
 
 # The outcomes that count as "employed in the specialty" in the region's figure.
 IN_SPECIALTY = (OutcomeKind.HIRED_BY_HOST, OutcomeKind.EMPLOYED_IN_SPECIALTY)
-
-
-class OfferStatus(enum.StrEnum):
-    NONE = "none"
-    MADE = "made"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
 
 
 class GraduateOutcome(TimestampMixin, Base):

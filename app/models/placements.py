@@ -18,6 +18,15 @@ class PlacementStatus(enum.StrEnum):
     TERMINATED = "terminated"
 
 
+class OfferStatus(enum.StrEnum):
+    """The host enterprise's job offer to its trainee or graduate."""
+
+    NONE = "none"
+    MADE = "made"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
 class Placement(TimestampMixin, Base):
     __tablename__ = "placements"
     __table_args__ = (
@@ -50,6 +59,11 @@ class Placement(TimestampMixin, Base):
     terminated_on: Mapped[date | None] = mapped_column(Date)
     termination_reason: Mapped[str] = mapped_column(Text, default="")
     agreement_number: Mapped[str] = mapped_column(String(40), default="")
+    # The host's job offer, made during the placement (carried into the graduate's outcome).
+    offer_status: Mapped[OfferStatus] = mapped_column(
+        enum_column(OfferStatus, "offer_status"), default=OfferStatus.NONE
+    )
+    offer_date: Mapped[date | None] = mapped_column(Date)
 
     student: Mapped[User] = relationship(foreign_keys=[student_id])
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])

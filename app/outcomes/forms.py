@@ -60,3 +60,15 @@ class RetentionCheckForm(BaseForm):
         _l("Отметьте, работает ли выпускник."))],
         choices=[SelectChoice("yes", _l("да, работает")), SelectChoice("no", _l("нет, уволился"))])
     note = TextAreaField(_l("Примечание"), validators=[Length(max=MAX_NOTE, message=_LONG)])
+
+
+class PlacementOfferForm(BaseForm):
+    """The host's offer during the placement: the next state and its date."""
+
+    offer_status = SelectField(_l("Предложение о работе"),
+                               validators=[DataRequired(_l("Выберите состояние предложения."))])
+    offer_date = DateField(_l("Дата"), validators=[InputRequired(_l("Укажите дату предложения."))])
+
+    def set_choices(self, statuses) -> None:
+        """Offer only the states that may follow the current one."""
+        self.offer_status.choices = [SelectChoice(s.value, label(s)) for s in statuses]

@@ -108,7 +108,9 @@ def create_outcome(actor: User, student: User, *, graduated_on: date,
         placement_id=placement.id if placement else None,
         host_enterprise_id=placement.enterprise_id if placement else None,
         outcome=OutcomeKind.UNKNOWN,
-        offer_status=OfferStatus.NONE,
+        # The host's offer made during the placement carries into the graduate's record.
+        offer_status=placement.offer_status if placement else OfferStatus.NONE,
+        offer_date=placement.offer_date if placement else None,
     )
     db.session.add(outcome)
     db.session.flush()

@@ -13,7 +13,9 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.labels import label
 from app.listing import ListRequest, paginate
-from app.models import Placement, PlacementStatus, Role
+from app.models import OfferStatus, Placement, PlacementStatus, Role
+from app.outcomes import offers
+from app.outcomes.forms import PlacementOfferForm
 from app.placements import queries, services
 from app.placements.forms import PlacementForm, TerminationForm
 from app.rules import RuleViolation
@@ -102,7 +104,8 @@ def new():
 
 @bp.get("/<int:placement_id>")
 @login_required
-def show(placement_id: int, termination: TerminationForm | None = None):
+def show(placement_id: int, termination: TerminationForm | None = None,
+         offer_form: PlacementOfferForm | None = None):
     placement = queries.placement_page(placement_id, current_user)
     if placement is None:
         abort(404)
@@ -113,7 +116,21 @@ def show(placement_id: int, termination: TerminationForm | None = None):
         action_form=ActionForm(),
         termination=termination or TerminationForm(formdata=None, on=date.today()),
         can_manage=current_user.role == Role.COORDINATOR,
+        offer_form=offer_form or _offer_form(placement, formdata=None),
     )
+
+
+def _offer_form(placement: Placement, **kw) -> PlacementOfferForm | None:
+    """The host employer's offer form, while the placement and the offer allow a next step."""
+    if (current_user.role != Role.EMPLOYER or current_user.enterprise_id != placement.enterprise_id
+            or placement.status not in offers.OFFER_STATUSES
+            or not offers.next_offer_statuses(placement)):
+        return None
+    form = PlacementOfferForm(**kw)
+    form.set_choices(offers.next_offer_statuses(placement))
+    if "formdata" in kw:
+        form.offer_date.data = date.today()
+    return form
 
 
 @bp.route("/<int:placement_id>/edit", methods=["GET", "POST"])
@@ -186,3 +203,28 @@ def terminate(placement_id: int):
             flash(_("Договор расторгнут."), "success")
             return redirect(url_for("placements.show", placement_id=placement_id))
     return show(placement_id, termination=form), 422
+
+
+@bp.post("/<int:placement_id>/offer")
+@roles_required(Role.EMPLOYER)
+def record_offer(placement_id: int):
+    placement = get_scoped_or_404(Placement, placement_id)
+    form = PlacementOfferForm()
+    form.set_choices(list(OfferStatus))
+    if form.validate_on_submit():
+        try:
+            offers.record_placement_offer(current_user._get_current_object(), placement,
+                                          form.offer_status.data, form.offer_date.data,
+                                          today=date.today())
+        except RuleViolation as refusal:
+            _show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Предложение о работе записано."), "success")
+            return redirect(url_for("placements.show", placement_id=placement_id))
+    if not offers.next_offer_statuses(placement) or placement.status not in offers.OFFER_STATUSES:
+        flash(form.form_errors[0] if form.form_errors else _("Предложение нельзя изменить."),
+              "error")
+        return redirect(url_for("placements.show", placement_id=placement_id))
+    form.set_choices(offers.next_offer_statuses(placement))
+    return show(placement_id, offer_form=form), 422

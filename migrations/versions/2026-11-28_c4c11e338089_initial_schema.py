@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 789c46e350ce
+Revision ID: c4c11e338089
 Revises: 
-Create Date: 2026-11-28 16:00:44.020267
+Create Date: 2026-11-28 17:11:40.290032
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '789c46e350ce'
+revision = 'c4c11e338089'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -223,6 +223,8 @@ def upgrade():
     sa.Column('terminated_on', sa.Date(), nullable=True),
     sa.Column('termination_reason', sa.Text(), nullable=False),
     sa.Column('agreement_number', sa.String(length=40), nullable=False),
+    sa.Column('offer_status', sa.Enum('none', 'made', 'accepted', 'declined', name='offer_status', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('offer_date', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("(status = 'terminated') = (terminated_on IS NOT NULL)", name=op.f('ck_placements_termination_date')),
