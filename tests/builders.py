@@ -35,6 +35,8 @@ def password_hash() -> str:
 
 
 def _n() -> int:
+    # Identifiers use n * 10 as their serial: when a serial has no valid check digit, make_iin
+    # and make_bin try the next one, which must not be the next object's.
     return next(_serial)
 
 
@@ -43,7 +45,7 @@ def college(**kw) -> College:
     obj = College(
         name=kw.pop("name", f"Колледж №{n}"),
         city=kw.pop("city", "Усть-Каменогорск"),
-        bin=kw.pop("bin", make_bin(date(2001, 5, 1), n)),
+        bin=kw.pop("bin", make_bin(date(2001, 5, 1), n * 10)),
         **kw,
     )
     db.session.add(obj)
@@ -84,7 +86,7 @@ def enterprise(**kw) -> Enterprise:
     n = _n()
     obj = Enterprise(
         name=kw.pop("name", f"Завод №{n}"),
-        bin=kw.pop("bin", make_bin(date(1998, 3, 1), 50_000 + n)),
+        bin=kw.pop("bin", make_bin(date(1998, 3, 1), n * 10)),
         city=kw.pop("city", "Усть-Каменогорск"),
         industry=kw.pop("industry", "металлургия"),
         intake_capacity=kw.pop("intake_capacity", 20),
@@ -134,7 +136,7 @@ def mentor(enterprise_: Enterprise | None = None, trainee_cap: int = 8, **kw) ->
 def student(group_: Group | None = None, born: date = date(2005, 4, 12), **kw) -> User:
     group_ = group_ or group()
     obj = user(Role.STUDENT, college=group_.college, **kw)
-    db.session.add(StudentProfile(user=obj, iin=make_iin(born, _n()), birth_date=born,
+    db.session.add(StudentProfile(user=obj, iin=make_iin(born, _n() * 10), birth_date=born,
                                   group=group_))
     db.session.flush()
     return obj

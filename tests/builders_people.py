@@ -36,11 +36,11 @@ _serial = iter(range(7000, 100_000))
 
 
 def iin(born: date = date(2000, 3, 15)) -> str:
-    return make_iin(born, next(_serial))
+    return make_iin(born, next(_serial) * 10)
 
 
 def bin_() -> str:
-    return make_bin(date(2010, 6, 1), next(_serial))
+    return make_bin(date(2010, 6, 1), next(_serial) * 10)
 
 
 def wrong_check_digit(number: str) -> str:
