@@ -11,7 +11,7 @@ FLASK := $(BIN)/flask --app wsgi
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint translations schema
+.PHONY: run test setup lint translations migration
 
 run: setup ## Set up, load the demo world into an empty database, serve on 127.0.0.1:$(PORT)
 	$(FLASK) demo-data --if-empty
@@ -43,8 +43,5 @@ translations: $(VENV)/.synced ## Extract new strings and merge them into every c
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
 
-schema: $(VENV)/.synced ## Regenerate the one initial migration from the models (before the first release)
-	rm -f migrations/versions/*_initial_schema.py
-	rm -f instance/schema-check.db*
-	DATABASE_URL=sqlite:///$(CURDIR)/instance/schema-check.db $(FLASK) db migrate -m "initial schema" 2>&1 | tail -1
-	rm -f instance/schema-check.db*
+migration: setup ## After changing the models: write a new migration (review it before committing)
+	$(FLASK) db migrate -m "$(or $(MESSAGE),schema change)"
