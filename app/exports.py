@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from flask import Response
+from flask import Response, abort
 from openpyxl import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +52,17 @@ def xlsx_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _download(buffer.getvalue(), f"{filename}.xlsx", XLSX_MIMETYPE)
+
+
+def spreadsheet_response(
+    fmt: str, filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Response:
+    """A CSV or XLSX download of the rows, by the format a URL asked for; others are not found."""
+    if fmt == "csv":
+        return csv_response(filename, header, rows)
+    if fmt == "xlsx":
+        return xlsx_response(filename, header, rows)
+    abort(404)
 
 
 def _download(body: bytes, filename: str, mimetype: str) -> Response:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.audit import history_of
-from app.exports import csv_response, xlsx_response
+from app.exports import spreadsheet_response as export
 from app.extensions import db
 from app.forms import ActionForm
 from app.invitations.services import latest_invitations
@@ -43,15 +43,6 @@ register_actions({
     "partner_linked": _l("добавлено в партнёры"),
     "department_added": _l("добавлен цех"),
 })
-
-
-def export(fmt: str, filename: str, header: list, rows) -> object:
-    """A CSV or XLSX download of the rows; any other format is not found."""
-    if fmt == "csv":
-        return csv_response(filename, header, rows)
-    if fmt == "xlsx":
-        return xlsx_response(filename, header, rows)
-    abort(404)
 
 
 # --- colleges (admin) --------------------------------------------------------------------------

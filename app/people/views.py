@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.audit import history_of
 from app.domain.identifiers import mask_iin
+from app.exports import spreadsheet_response as export
 from app.extensions import db
 from app.forms import ActionForm
 from app.invitations.services import can_invite, latest_invitations
@@ -15,7 +16,6 @@ from app.listing import ListRequest, paginate
 from app.models import College, Enterprise, Role, User
 from app.organisations.queries import groups_of
 from app.organisations.saving import commit_or_show, render_form
-from app.organisations.views import export
 from app.people import queries, services
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm, MentorEditForm, MentorForm, StudentForm

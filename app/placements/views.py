@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.audit import history_of
-from app.exports import csv_response, xlsx_response
+from app.exports import spreadsheet_response
 from app.extensions import db
 from app.forms import ActionForm
 from app.labels import label
@@ -64,8 +64,7 @@ def export(fmt: str):
          label(p.status), p.terminated_on, p.termination_reason]
         for p in placements
     )
-    respond = csv_response if fmt == "csv" else xlsx_response
-    return respond(f"placements-{date.today():%Y-%m-%d}", header, rows)
+    return spreadsheet_response(fmt, f"placements-{date.today():%Y-%m-%d}", header, rows)
 
 
 def _placement_form(college_id: int, obj=None) -> PlacementForm:
