@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from app.extensions import db
 from tests import builders
+from tests.browser.steps import sign_in, sign_out
 from tests.builders_practice import last_week
 
 pytestmark = pytest.mark.browser
@@ -19,16 +20,7 @@ def browser_context_args(browser_context_args):
 
 
 def _sign_in(page: Page, live_server: str, user) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(builders.PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page.locator(".whoami")).to_contain_text(user.full_name)
-
-
-def _sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Выйти").click()
-    expect(page.get_by_role("heading", name="Вход в Shakirt")).to_be_visible()
+    sign_in(page, live_server, user.email, name=user.full_name)
 
 
 def test_a_week_is_logged_signed_off_corrected_and_counted(page: Page, live_server):
@@ -47,7 +39,7 @@ def test_a_week_is_logged_signed_off_corrected_and_counted(page: Page, live_serv
         page.get_by_label(f"Что сделано {day}").fill(f"Сварка стыков, день {i + 1}")
     page.get_by_role("button", name="Отправить неделю").click()
     expect(page.get_by_text("Отправлено наставнику на проверку: 5.")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The mentor signs four days and returns one with a comment.
     _sign_in(page, live_server, placement.mentor)
@@ -61,7 +53,7 @@ def test_a_week_is_logged_signed_off_corrected_and_counted(page: Page, live_serv
     page.get_by_role("button", name=f"Вернуть студенту {short[4]}").click()
     expect(page.get_by_text("Возвращено студенту на исправление записей: 1.")).to_be_visible()
     expect(page.get_by_text("Все записи проверены.")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The student sees the comment, corrects the day and submits it again.
     _sign_in(page, live_server, placement.student)
@@ -70,7 +62,7 @@ def test_a_week_is_logged_signed_off_corrected_and_counted(page: Page, live_serv
     page.get_by_label(f"Что сделано {short[4]}").fill("Сварка стыков электродами УОНИ-13/55")
     page.get_by_role("button", name=f"Отправить день {short[4]}").click()
     expect(page.get_by_text("Отправлено наставнику на проверку: 1.")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The mentor signs the corrected day.
     _sign_in(page, live_server, placement.mentor)
@@ -78,7 +70,7 @@ def test_a_week_is_logged_signed_off_corrected_and_counted(page: Page, live_serv
     expect(page.get_by_text("УОНИ-13/55")).to_be_visible()
     page.get_by_role("button", name=f"Подписать {short[4]}", exact=True).click()
     expect(page.get_by_text("Подписано записей: 1.")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # Progress shows the new total: 5 × 6 h = 30 h of 300 h.
     _sign_in(page, live_server, placement.student)

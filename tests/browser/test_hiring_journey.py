@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from tests import builders
 from tests import builders_outcomes as bo
+from tests.browser.steps import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +28,7 @@ def _world():
 
 
 def _sign_in(page: Page, base: str, user) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Электронная почта").fill(user.email)
-    page.get_by_label("Пароль").fill(builders.PASSWORD)
-    page.get_by_role("button", name="Войти").click()
-    expect(page.locator(".whoami")).to_contain_text(user.full_name)
-
-
-def _sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Выйти").click()
-    expect(page.get_by_role("heading", name="Вход в Shakirt")).to_be_visible()
+    sign_in(page, base, user.email, name=user.full_name)
 
 
 def _open_menu(page: Page, item: str) -> None:
@@ -60,7 +52,7 @@ def test_assessment_hire_and_the_funnel(page: Page, live_server):
     page.goto(f"{live_server}/dashboard/")
     expect(_funnel_stage(page, "Рекомендованы к найму")).to_have_text("0")
     expect(_funnel_stage(page, "Приняты на работу")).to_have_text("0")
-    _sign_out(page)
+    sign_out(page)
 
     # The mentor fills and submits the final assessment with a hire recommendation.
     _sign_in(page, live_server, world["placement"].mentor)
@@ -76,7 +68,7 @@ def test_assessment_hire_and_the_funnel(page: Page, live_server):
     page.get_by_role("button", name="Отправить оценку").click()
     expect(page.get_by_text("Оценка отправлена в колледж.")).to_be_visible()
     expect(page.get_by_text("изменения закрыты")).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The host enterprise records the hire of its graduate.
     _sign_in(page, live_server, world["employer"])
@@ -87,7 +79,7 @@ def test_assessment_hire_and_the_funnel(page: Page, live_server):
     page.get_by_role("button", name="Записать приём на работу").click()
     expect(page.get_by_text("Приём на работу записан.")).to_be_visible()
     expect(page.get_by_text("предложение принято").first).to_be_visible()
-    _sign_out(page)
+    sign_out(page)
 
     # The coordinator's funnel moved.
     _sign_in(page, live_server, world["coordinator"])

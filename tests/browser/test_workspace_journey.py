@@ -9,16 +9,10 @@ from app.domain.identifiers import make_iin
 from app.extensions import db
 from app.models import Partnership
 from tests import builders
+from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
 
-
-
-def _sign_in(page: Page, base: str, email: str, password: str = builders.PASSWORD) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("Электронная почта").fill(email)
-    page.get_by_label("Пароль").fill(password)
-    page.get_by_role("button", name="Войти").click()
 
 
 def test_coordinator_places_a_student_and_the_invited_mentor_sees_the_trainee(
@@ -30,7 +24,7 @@ def test_coordinator_places_a_student_and_the_invited_mentor_sees_the_trainee(
     db.session.add(Partnership(college_id=coordinator.college_id, enterprise_id=enterprise.id))
     db.session.commit()
     page.set_viewport_size({"width": 390, "height": 844})
-    _sign_in(page, live_server, coordinator.email)
+    sign_in(page, live_server, coordinator.email)
 
     # The foreman is registered and invited; his invitation link is shown to hand over.
     page.goto(f"{live_server}/mentors/new")
