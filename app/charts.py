@@ -111,6 +111,15 @@ def horizontal_bars(
     return _svg(chart_id, title, _description(labels, values, fmt), height, body)
 
 
+def _series_frame(series: Sequence[tuple[str, Sequence[float]]], left: float, top: float,
+                  plot_w: float, plot_h: float, fmt: Formatter) -> tuple[float, list]:
+    """The scale's top value and the legend plus grid that multi-series charts start from."""
+    top_value = max([v for _, values in series for v in values] + [0]) or 1
+    body = _legend([name for name, _ in series], 16) + _grid(left, top, plot_w, plot_h,
+                                                            top_value, fmt)
+    return top_value, body
+
+
 def bar_chart(
     chart_id: str,
     title: str,
@@ -121,9 +130,7 @@ def bar_chart(
     """Vertical columns: one group per label, one column per series, with a legend."""
     height, top, bottom, left = 280, 30, 40, 64
     plot_h, plot_w = height - top - bottom, WIDTH - left - 12
-    top_value = max([v for _, values in series for v in values] + [0]) or 1
-    body = _legend([name for name, _ in series], 16) + _grid(left, top, plot_w, plot_h,
-                                                            top_value, fmt)
+    top_value, body = _series_frame(series, left, top, plot_w, plot_h, fmt)
     group_w = plot_w / max(len(labels), 1)
     column_w = min(48.0, group_w * 0.8 / max(len(series), 1))
     for index, label in enumerate(labels):
@@ -191,9 +198,7 @@ def weekly_chart(
     """A line per series over the weeks, with a point per week and a legend."""
     height, top, bottom, left = 260, 30, 36, 64
     plot_h, plot_w = height - top - bottom, WIDTH - left - 16
-    top_value = max([v for _, values in series for v in values] + [0]) or 1
-    body = _legend([name for name, _ in series], 16) + _grid(left, top, plot_w, plot_h,
-                                                            top_value, fmt)
+    top_value, body = _series_frame(series, left, top, plot_w, plot_h, fmt)
     count = len(labels)
     step_x = plot_w / max(count - 1, 1)
 

@@ -21,21 +21,25 @@ class LoginForm(BaseForm):
     next = HiddenField()
 
 
+def new_password_field(label: str, required_message: str) -> PasswordField:
+    """A password being set: required, 10 to 200 characters."""
+    return PasswordField(label, validators=[
+        DataRequired(required_message),
+        Length(min=MIN_PASSWORD, max=200, message=_l("Пароль — от 10 до 200 символов.")),
+    ])
+
+
+def confirm_field(label: str, of: str) -> PasswordField:
+    """The repeat of a password being set, which must match the field named `of`."""
+    return PasswordField(label, validators=[EqualTo(of, message=_l("Пароли не совпадают."))])
+
+
 class PasswordChangeForm(BaseForm):
     current_password = PasswordField(
         _l("Текущий пароль"), validators=[DataRequired(_l("Введите текущий пароль."))]
     )
-    new_password = PasswordField(
-        _l("Новый пароль"),
-        validators=[
-            DataRequired(_l("Введите новый пароль.")),
-            Length(min=MIN_PASSWORD, max=200, message=_l("Пароль — от 10 до 200 символов.")),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Повторите новый пароль"),
-        validators=[EqualTo("new_password", message=_l("Пароли не совпадают."))],
-    )
+    new_password = new_password_field(_l("Новый пароль"), _l("Введите новый пароль."))
+    confirm = confirm_field(_l("Повторите новый пароль"), of="new_password")
 
 
 class LanguageForm(BaseForm):
