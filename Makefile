@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 5000
+PYTEST_WORKERS ?= auto
 UV_VERSION := 0.13.8
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -17,8 +18,8 @@ run: setup ## Set up, load the demo world into an empty database, serve on 127.0
 	$(FLASK) demo-data --if-empty
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup ## Set up, then run the whole test suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: setup ## Set up, then run the whole test suite in parallel (pytest-xdist)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 setup: $(VENV)/.synced $(VENV)/.catalogs
 	$(FLASK) db upgrade

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -20,8 +20,26 @@ from app.models import Base, User
 from tests import builders
 
 
-def _database_url(tmp_dir) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+def _database_url(tmp_dir, worker: str) -> str:
+    """SQLite in the worker's own temporary folder; on PostgreSQL, one database per xdist worker
+    beside the one TEST_DATABASE_URL names (created when missing)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir / 'test.db'}"
+    if worker == "master":
+        return url
+    base = make_url(url)
+    worker_url = base.set(database=f"{base.database}_{worker}")
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": worker_url.database})
+            if not exists:
+                conn.execute(text(f'CREATE DATABASE "{worker_url.database}"'))
+    finally:
+        engine.dispose()
+    return worker_url.render_as_string(hide_password=False)
 
 
 def _config(url: str, **extra) -> dict:
@@ -36,9 +54,9 @@ def _config(url: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """Build the schema once per run through the migrations, as production does."""
-    url = _database_url(tmp_path_factory.mktemp("db"))
+def database_url(tmp_path_factory, worker_id) -> str:
+    """Build the schema once per run (per worker) through the migrations, as production does."""
+    url = _database_url(tmp_path_factory.mktemp("db"), worker_id)
     app = create_app(_config(url))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -2,7 +2,6 @@
 
 import hashlib
 import random
-import time
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -222,14 +221,11 @@ def test_a_national_shaped_world_streams_part_time_diaries(app):
 
 
 @pytest.mark.slow
-def test_the_regional_world_has_the_articles_figures_and_loads_fast(app, capsys):
-    started = time.perf_counter()
+def test_the_regional_world_has_the_articles_figures(app):
+    # How fast it loads is measured by bench/demo_world.py, not asserted here: a timed
+    # assertion fails on a busy machine while the world is right.
     load_world("region")
     db.session.commit()
-    elapsed = time.perf_counter() - started
-    with capsys.disabled():
-        print(f"\nregional world loaded on {db.engine.dialect.name} in {elapsed:.1f} s")
-    assert elapsed < 90
     graduates = db.session.scalar(select(func.count()).where(
         GraduateOutcome.graduation_year == 2025))
     in_specialty = db.session.scalar(select(func.count()).where(

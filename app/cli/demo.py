@@ -6,6 +6,7 @@ import click
 
 from app.demo import SCALES, database_is_empty, empty_database, load_world
 from app.extensions import db
+from app.maintenance import refresh_planner_statistics
 
 
 @click.command("demo-data")
@@ -30,8 +31,16 @@ def demo_data(scale: str, seed: int, reset: bool, if_empty: bool) -> None:
     started = time.perf_counter()
     counts = load_world(scale, seed)
     db.session.commit()
+    refresh_planner_statistics(db.session)
     elapsed = time.perf_counter() - started
     click.echo(f"Loaded the {scale} demo world (seed {seed}) in {elapsed:.1f} s:")
     for table, count in sorted(counts.items()):
         click.echo(f"  {table:<20} {count:>10,}")
     click.echo("Every demo account's password is demo12345.")
+
+
+@click.command("analyze")
+def analyze() -> None:
+    """Refresh the database planner's statistics (after a bulk import or load)."""
+    refresh_planner_statistics(db.session)
+    click.echo("Planner statistics refreshed.")
