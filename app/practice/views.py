@@ -33,7 +33,8 @@ bp = Blueprint("practice", __name__)
 
 register_nav("practice.diary_home", _l("Дневник"), Role.STUDENT)
 register_nav("practice.review_queue", _l("Проверка записей"), Role.MENTOR)
-register_nav("practice.progress", _l("Ход практики"), Role.COORDINATOR, Role.MENTOR, Role.ADMIN)
+register_nav("practice.progress", _l("Ход практики"),
+             Role.COORDINATOR, Role.MENTOR, Role.EMPLOYER, Role.ADMIN)
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.REJECTED)
 
