@@ -80,6 +80,10 @@ MENU_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
+# Shorter names for the menu where a page's own title is long.
+MENU_LABELS: dict[str, str] = {"organisations.groups": _l("Группы")}
+
+
 def menu_groups(items: list[dict]) -> list[dict]:
     """The role's menu entries grouped for the header: [{key, label, entries}], empty groups left
     out; entries the header shows on its bar are not repeated."""
@@ -175,7 +179,8 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             return {"nav_items": [], "menu_groups": [], "unread_notifications": 0}
         items = [
-            {"url": url_for(item.endpoint), "label": item.label, "endpoint": item.endpoint,
+            {"url": url_for(item.endpoint), "endpoint": item.endpoint,
+             "label": MENU_LABELS.get(item.endpoint, item.label),
              "current": item.endpoint == request.endpoint}
             for item in navigation_for(current_user.role)
             if item.endpoint in app.view_functions
