@@ -82,6 +82,7 @@ def action_label(action: str) -> str:
 # Column names of audited objects → what a person calls them.
 FIELDS: dict[str, str] = {
     "status": _l("Статус"),
+    "password_hash": _l("Пароль"),
     "name": _l("Название"),
     "full_name": _l("ФИО"),
     "email": _l("Электронная почта"),
