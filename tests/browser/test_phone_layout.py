@@ -1,11 +1,14 @@
-"""On a 360 px phone no page of any role's menu scrolls sideways, and the header is one bar."""
+"""On a 360 px phone no page of any role's menu scrolls sideways, the header is one bar, and a
+refused form says so where it cannot be missed."""
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from app.demo import load_world
 from app.extensions import db
+from tests import builders
 from tests.browser.steps import menu_urls, open_account_menu, sign_in, sign_out
+from tests.builders_practice import last_week
 
 pytestmark = pytest.mark.browser
 
@@ -52,3 +55,35 @@ def test_no_menu_page_scrolls_sideways_at_360_px(page: Page, live_server, demo_w
         sign_out(page)
     assert visited >= 5 * 4
     assert not problems, "\n".join(problems)
+
+
+def test_a_refused_week_is_summed_up_on_top_and_no_bar_covers_a_message(page: Page,
+                                                                         live_server):
+    placement = builders.placement()
+    db.session.commit()
+    week = last_week()
+    monday, tuesday = (day.strftime("%d.%m") for day in week.days[:2])
+    page.set_viewport_size({"width": WIDTH, "height": 700})
+    sign_in(page, live_server, placement.student.email, name=placement.student.full_name)
+    page.goto(f"{live_server}/diary/{placement.id}?week={week.code}")
+    page.get_by_label(f"Часы {monday}").fill("6")
+    page.get_by_label(f"Что сделано {monday}").fill("Сварка стыков")
+    page.get_by_label(f"Часы {tuesday}").fill("9")
+    page.get_by_label(f"Что сделано {tuesday}").fill("Сварка труб")
+    page.get_by_role("button", name="Отправить неделю").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Неделя не сохранена")
+    expect(summary).to_contain_text("не более 8 ч в день")
+    expect(summary).to_contain_text("тоже не сохранены")
+    # The link leads to the field; its message is on screen, not under the action bar.
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label(f"Часы {tuesday}")).to_be_focused()
+    message = page.locator(".field__error").first
+    expect(message).to_be_in_viewport()
+    bar = page.locator(".diary-actions").bounding_box()
+    box = message.bounding_box()
+    overlap = not (box["y"] + box["height"] <= bar["y"] or bar["y"] + bar["height"] <= box["y"])
+    assert not overlap, (box, bar)
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
