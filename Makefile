@@ -38,6 +38,7 @@ $(VENV)/.catalogs: $(VENV)/.synced $(wildcard app/translations/*/LC_MESSAGES/mes
 
 translations: $(VENV)/.synced ## Extract new strings and merge them into every catalog
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--ignore-dirs=".*" \
 		-o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 

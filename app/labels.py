@@ -2,10 +2,13 @@
 
 from enum import Enum
 
+from babel.dates import format_date, format_interval
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.models import (
     AssessmentKind,
+    DocumentKind,
     EntryStatus,
     HireRecommendation,
     OfferStatus,
@@ -44,6 +47,10 @@ LABELS: dict[Enum, str] = {
     OfferStatus.MADE: _l("предложение сделано"),
     OfferStatus.ACCEPTED: _l("предложение принято"),
     OfferStatus.DECLINED: _l("предложение отклонено"),
+    DocumentKind.DIARY: _l("дневник практики"),
+    DocumentKind.ASSESSMENT: _l("аттестационный лист"),
+    DocumentKind.AGREEMENT: _l("договор"),
+    DocumentKind.REPORT: _l("отчёт о трудоустройстве"),
 }
 
 
@@ -68,3 +75,112 @@ def register_actions(actions: dict[str, str]) -> None:
 def action_label(action: str) -> str:
     """The translated name of an audit action."""
     return str(ACTIONS.get(action, action))
+
+
+# --- the change history as people read it ----------------------------------------------------
+
+# Column names of audited objects → what a person calls them.
+FIELDS: dict[str, str] = {
+    "status": _l("Статус"),
+    "password_hash": _l("Пароль"),
+    "name": _l("Название"),
+    "full_name": _l("ФИО"),
+    "email": _l("Электронная почта"),
+    "phone": _l("Телефон"),
+    "role": _l("Роль"),
+    "active": _l("Вход открыт"),
+    "locale": _l("Язык"),
+    "city": _l("Город"),
+    "bin": _l("БИН"),
+    "iin": _l("ИИН"),
+    "birth_date": _l("Дата рождения"),
+    "industry": _l("Отрасль"),
+    "intake_capacity": _l("Мест в год"),
+    "contact_name": _l("Контактное лицо"),
+    "contact_phone": _l("Телефон контакта"),
+    "contact_email": _l("Почта контакта"),
+    "notes": _l("Заметки"),
+    "note": _l("Заметка"),
+    "code": _l("Код"),
+    "qualification": _l("Квалификация"),
+    "competencies": _l("Компетенции"),
+    "intake_year": _l("Год набора"),
+    "position": _l("Должность"),
+    "trainee_cap": _l("Предел практикантов"),
+    "guardian_name": _l("Родитель или опекун"),
+    "guardian_phone": _l("Телефон родителя"),
+    "graduation_year": _l("Год выпуска"),
+    "graduated_on": _l("Дата выпуска"),
+    "student_id": _l("Студент"),
+    "mentor_id": _l("Наставник"),
+    "college_id": _l("Колледж"),
+    "college": _l("Колледж"),
+    "enterprise_id": _l("Предприятие"),
+    "host_enterprise_id": _l("Базовое предприятие"),
+    "department_id": _l("Цех"),
+    "department": _l("Цех"),
+    "group_id": _l("Группа"),
+    "specialty_id": _l("Специальность"),
+    "competency_id": _l("Компетенция"),
+    "placement_id": _l("Договор"),
+    "start_date": _l("Дата начала"),
+    "end_date": _l("Дата окончания"),
+    "required_hours": _l("Требуемые часы"),
+    "parent_consent_on": _l("Согласие родителя"),
+    "activated_at": _l("Введён в действие"),
+    "completed_on": _l("Завершён"),
+    "terminated_on": _l("Дата расторжения"),
+    "termination_reason": _l("Причина расторжения"),
+    "agreement_number": _l("Номер договора"),
+    "offer_status": _l("Предложение о работе"),
+    "offer_date": _l("Дата предложения"),
+    "work_date": _l("Дата"),
+    "minutes": _l("Часы"),
+    "activity": _l("Что сделано"),
+    "submitted_at": _l("Отправлено"),
+    "reviewed_by_id": _l("Проверил(а)"),
+    "reviewed_at": _l("Проверено"),
+    "review_comment": _l("Комментарий наставника"),
+    "kind": _l("Вид"),
+    "grade": _l("Оценка"),
+    "characterisation": _l("Характеристика"),
+    "hire_recommendation": _l("Рекомендация к найму"),
+    "recommendation_note": _l("Комментарий к рекомендации"),
+    "college_score": _l("Балл колледжа"),
+    "ratings": _l("Оценки по компетенциям"),
+    "outcome": _l("Исход"),
+    "employer_name": _l("Работодатель"),
+    "outcome_date": _l("Дата исхода"),
+    "invitation_expires": _l("Приглашение действует до"),
+    "year": _l("Год"),
+    "object_id": _l("Объект"),
+    "checked_on": _l("Дата проверки"),
+    "still_employed": _l("Работает"),
+}
+
+# A retention check's fields are recorded as check_6m_<field>, check_12m_<field>.
+CHECK_FIELD = _l("Проверка через %(months)s мес.: %(field)s")
+
+# Secrets and bookkeeping: the history says they changed, never what to.
+HIDDEN_VALUES = {"password_hash", "token_hash", "session_version", "content_hash"}
+
+
+def field_label(name: str) -> str:
+    """The translated name of an audited field (never the column name when it is known)."""
+    if name.startswith("check_") and "m_" in name:
+        months, _sep, rest = name.removeprefix("check_").partition("m_")
+        if months.isdigit():
+            return str(CHECK_FIELD) % {"months": months, "field": field_label(rest)}
+    known = FIELDS.get(name)
+    if known is not None:
+        return str(known)
+    return name.removesuffix("_id").replace("_", " ").capitalize()
+
+
+def week_span(week) -> str:
+    """A week as people name it: "30 ноября – 6 декабря" (the year added across New Year)."""
+    locale = get_locale()
+    if week.monday.year == week.sunday.year:
+        return format_interval(week.monday, week.sunday, "MMMMd", locale=locale)
+    return (f"{format_date(week.monday, 'd MMMM y', locale=locale)} – "
+            f"{format_date(week.sunday, 'd MMMM y', locale=locale)}")

@@ -2,10 +2,11 @@
 the rows its CSV export writes — so the chart, the table and the file cannot disagree."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import format_date, format_decimal, format_number
+from babel.dates import format_interval
+from flask_babel import format_date, format_decimal, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -190,10 +191,11 @@ def mentors(user: User, f: Filters, limit: int | None) -> Figure:
 
 def weekly_hours(user: User, f: Filters) -> Figure:
     found = queries.weekly_hours(user, f)
-    rows = [(_iso_week(week), week, round(logged / 60, 1), round(approved / 60, 1))
+    rows = [(_week_label(week), week, round(logged / 60, 1), round(approved / 60, 1))
             for week, logged, approved in found]
     chart = charts.weekly_chart(
-        "weekly-hours", str(_l("Часы практики по неделям")), [r[0] for r in rows],
+        "weekly-hours", str(_l("Часы практики по неделям")),
+        [format_date(r[1], "d MMM") for r in rows],
         [(str(_l("Внесено")), [r[2] for r in rows]), (str(_l("Подписано")), [r[3] for r in rows])],
         fmt=_hours)
     hint = "" if f.year else str(_l("Последние %(n)s недель с записями; недели без записей — "
@@ -204,9 +206,9 @@ def weekly_hours(user: User, f: Filters) -> Figure:
                   rows, chart, total=len(rows), hint=hint)
 
 
-def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
+def _week_label(monday: date) -> str:
+    """A week as people name it ("3–9 мар."), not its ISO code."""
+    return format_interval(monday, monday + timedelta(days=6), "MMMd", locale=get_locale())
 
 
 def build_dashboard(user: User, f: Filters, limit: int | None = TABLE_ROWS) -> Dashboard:

@@ -33,7 +33,8 @@ bp = Blueprint("practice", __name__)
 
 register_nav("practice.diary_home", _l("Дневник"), Role.STUDENT)
 register_nav("practice.review_queue", _l("Проверка записей"), Role.MENTOR)
-register_nav("practice.progress", _l("Ход практики"), Role.COORDINATOR, Role.MENTOR, Role.ADMIN)
+register_nav("practice.progress", _l("Ход практики"),
+             Role.COORDINATOR, Role.MENTOR, Role.EMPLOYER, Role.ADMIN)
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.REJECTED)
 
@@ -197,6 +198,7 @@ def diary(placement_id: int):
     return render_template(
         "practice/diary.html",
         placement=placement, week=week, rows=rows, form=form, problems=problems,
+        refused=status == 422,
         can_write=bool(editable), progress=progress[0] if progress else None,
         week_hours=week_minutes / 60, weekly_limit=limit.hours_per_week if limit else None,
         prev_week=week.shifted(-1) if week.monday > placement.start_date else None,

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from app.demo import load_world
 from app.extensions import db
+from tests.browser.steps import menu_urls, open_account_menu, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -26,24 +27,26 @@ def demo_world(app):
     db.session.commit()
 
 
+def _check(axe: Axe, page: Page, where: str, problems: list[str]) -> None:
+    for violation in axe.run(page).response["violations"]:
+        if violation["impact"] in SERIOUS:
+            targets = [node["target"] for node in violation["nodes"][:3]]
+            problems.append(f"{where}: {violation['id']} {targets}")
+
+
 @pytest.mark.parametrize("width", [390, 1280])
 def test_every_menu_page_passes_axe(page: Page, live_server, demo_world, width):
     page.set_viewport_size({"width": width, "height": 900})
     axe = Axe()
     problems = []
     for email in ACCOUNTS:
-        page.goto(f"{live_server}/login")
-        page.get_by_label("Электронная почта").fill(email)
-        page.get_by_label("Пароль").fill("demo12345")
-        page.get_by_role("button", name="Войти").click()
-        expect(page.locator(".whoami")).to_be_visible()
-        links = page.get_by_role("navigation", name="Разделы").get_by_role("link")
-        urls = [links.nth(i).get_attribute("href") for i in range(links.count())]
-        for url in urls:
+        sign_in(page, live_server, email, "demo12345")
+        expect(page.locator(".whoami")).to_be_attached()
+        for url in menu_urls(page):
             page.goto(f"{live_server}{url}")
-            for violation in axe.run(page).response["violations"]:
-                if violation["impact"] in SERIOUS:
-                    targets = [node["target"] for node in violation["nodes"][:3]]
-                    problems.append(f"{email} {url}: {violation['id']} {targets}")
-        page.get_by_role("button", name="Выйти").click()
+            _check(axe, page, f"{email} {url}", problems)
+        # The open menu is part of the page too.
+        open_account_menu(page)
+        _check(axe, page, f"{email} (menu open)", problems)
+        sign_out(page)
     assert not problems, "\n".join(problems)

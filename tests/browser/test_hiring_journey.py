@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from app.extensions import db
 from tests import builders
 from tests import builders_outcomes as bo
-from tests.browser.steps import sign_in, sign_out
+from tests.browser.steps import open_menu, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -32,8 +32,7 @@ def _sign_in(page: Page, base: str, user) -> None:
 
 
 def _open_menu(page: Page, item: str) -> None:
-    page.get_by_role("navigation", name="Разделы").get_by_role("link", name=item,
-                                                                exact=True).click()
+    open_menu(page, item)
 
 
 def _funnel_stage(page: Page, stage: str):

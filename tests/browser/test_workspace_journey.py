@@ -9,7 +9,7 @@ from app.domain.identifiers import make_iin
 from app.extensions import db
 from app.models import Partnership
 from tests import builders
-from tests.browser.steps import sign_in
+from tests.browser.steps import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def test_coordinator_places_a_student_and_the_invited_mentor_sees_the_trainee(
     page.get_by_role("button", name="Ввести в действие").click()
     expect(page.get_by_text("Договор введён в действие.")).to_be_visible()
     expect(page.locator(".page-header .badge")).to_have_text("действует")
-    page.get_by_role("button", name="Выйти").click()
+    sign_out(page)
 
     # The foreman opens the link, sets a password and finds his trainee at home.
     page.goto(link)
