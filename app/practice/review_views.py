@@ -251,7 +251,7 @@ def undo_review():
                               now=utcnow(), limits=_limits())
     except RuleViolation as refusal:
         db.session.rollback()
-        record_undo_refusal(current_user, versions, refusal.message)
+        record_undo_refusal(current_user._get_current_object(), versions, refusal.message)
         db.session.commit()
         _tell("error", refusal.message)
         return _back_to_queue(form.next.data)
