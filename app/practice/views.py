@@ -273,6 +273,9 @@ def progress():
     wanted = request.args.get("health")
     if wanted in set(Health):
         rows = [r for r in rows if r.health == wanted]
+    waiting_only = request.args.get("waiting") == "1"
+    if waiting_only:
+        rows = [r for r in rows if r.pending_minutes]
     per_page = current_app.config["PAGE_SIZE"]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     shown = queries.with_people(rows[(page - 1) * per_page: page * per_page])
@@ -282,7 +285,7 @@ def progress():
     return render_template(template, pager=pager, counts=counts, wanted=wanted,
                            health_labels=HEALTH_LABELS, Health=Health,
                            thresholds=_thresholds(), colleges=colleges, college_id=college_id,
-                           must_choose=must_choose)
+                           must_choose=must_choose, waiting_only=waiting_only)
 
 
 # The mentor's review queue lives in its own module, on this blueprint.
