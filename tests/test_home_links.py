@@ -120,6 +120,8 @@ def test_employer_sees_a_retention_check_due_and_opens_the_list(login_as):
     assert due.student.full_name in listing
     assert other.student.full_name not in listing
     assert _figure_link(page, "Приняты на работу") == "/outcomes/?outcome=hired_by_host"
+    assert 'href="/progress"' in page
+    assert client.get("/progress").status_code == 200  # the employer's progress board
 
 
 def test_student_home_leads_with_fill_in_today(login_as):
