@@ -113,3 +113,35 @@ def test_foreman_clears_twenty_entries_without_scrolling_back(page: Page, live_s
     expect(page.locator("#just-done")).to_contain_text("Подпись отменена")
     _waiting(page, 5)
     expect(page.locator(f"#entry-{cards[15].id}")).to_be_in_viewport()
+
+
+def test_the_queue_works_with_javascript_switched_off(browser, live_server):
+    """Plain forms and links only: sign, return with a comment, sign a week, undo."""
+    mentor = builders.mentor()
+    cards = _queue_of_twenty(mentor)[:10]  # the first trainee's two weeks
+    db.session.commit()
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="ru-RU")
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, mentor.email, name=mentor.full_name)
+        page.goto(f"{live_server}/review")
+        _waiting(page, 20)
+        first, second = cards[0], cards[1]
+        page.locator(f"#entry-{first.id}").get_by_role("button", name="Подписать").click()
+        _waiting(page, 19)
+        _next_card_in_view(page, second, scrolled=False)
+
+        card = page.locator(f"#entry-{second.id}")
+        card.locator("summary").click()
+        card.get_by_role("textbox").fill("Уточните режим сварки")
+        card.get_by_role("button", name="Вернуть студенту").click()
+        expect(page.locator("#just-done")).to_contain_text("Возвращено студенту")
+        _waiting(page, 18)
+
+        remaining = _sign_week(page, cards[2:5], 18)
+        assert remaining == 15
+        page.get_by_role("button", name="Отменить подпись").click()
+        expect(page.locator("#just-done")).to_contain_text("Подпись отменена")
+        _waiting(page, 18)
+    finally:
+        context.close()
