@@ -94,11 +94,9 @@ def _groups(entries: list[DiaryEntry], now: datetime, limits: ReviewLimits) -> l
     return ordered
 
 
-def _back_to_queue(next_id: int | None, page: int | None = None):
+def _back_to_queue(next_id: int | None):
     """To the queue, scrolled to the notice standing above the next card."""
-    args = {"page": page} if page and page > 1 else {}
-    if next_id:
-        args["next"] = next_id
+    args = {"next": next_id} if next_id else {}
     return redirect(url_for("practice.review_queue", **args, _anchor="just-done"))
 
 
@@ -133,7 +131,6 @@ def review_queue():
     return render_template(
         "practice/review.html", pager=pager, groups=groups, limits=limits,
         notice=_notice(), notice_before=next_id if next_id in shown else None,
-        entry_form=ReviewEntryForm(), week_form=ReviewWeekForm(), undo_form=UndoSignOffForm(),
     )
 
 
