@@ -67,4 +67,9 @@ def base_config(instance_path: Path) -> dict:
         "PROGRESS_IDLE_DAYS": int(os.environ.get("PROGRESS_IDLE_DAYS", 14)),
         "PROGRESS_WAITING_DAYS": int(os.environ.get("PROGRESS_WAITING_DAYS", 7)),
         "PROGRESS_BEHIND_PERCENT": int(os.environ.get("PROGRESS_BEHIND_PERCENT", 15)),
+        # The review queue: an entry waiting this many days turns amber, then red.
+        "REVIEW_AMBER_DAYS": int(os.environ.get("REVIEW_AMBER_DAYS", 3)),
+        "REVIEW_RED_DAYS": int(os.environ.get("REVIEW_RED_DAYS", 7)),
+        # How long the foreman who signed an entry may take the signature back.
+        "SIGN_OFF_UNDO_MINUTES": int(os.environ.get("SIGN_OFF_UNDO_MINUTES", 5)),
     }

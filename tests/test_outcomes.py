@@ -386,8 +386,11 @@ def test_the_due_list_shows_hires_past_their_check_date(app, login_as):
     assert due6.id
 
 
-def test_the_due_list_is_for_coordinators(app, login_as):
-    assert login_as(builders.employer()).get("/outcomes/due").status_code == 403
+def test_the_due_list_is_for_coordinators_and_the_host_employer(app, login_as, client):
+    # The employer records retention checks too (issue 9: the home page links the list).
+    assert login_as(builders.employer()).get("/outcomes/due").status_code == 200
+    client.post("/logout")
+    assert login_as(builders.mentor()).get("/outcomes/due").status_code == 403
 
 
 # --- lists, filters, exports, scoping -----------------------------------------------------------

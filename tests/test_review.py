@@ -35,6 +35,12 @@ def _reject(client, entry, comment, version=None):
                              "comment": comment})
 
 
+def _week_post(client, placement, week, entries, version=None, **data):
+    shown = " ".join(f"{e.id}:{version or e.version}" for e in entries)
+    return client.post("/review/week", data={"placement": placement.id, "week": week.code,
+                                             "entries": shown, **data})
+
+
 def _text(response) -> str:
     return response.get_data(as_text=True)
 
@@ -158,8 +164,7 @@ def test_whole_week_is_approved_in_one_action(login_as):
     entries = _week_of_entries(placement, last_week())
     later = builders.entry(placement, last_week().sunday, submitted_at=utcnow())
     client = login_as(placement.mentor)
-    shown = " ".join(f"{e.id}:{e.version}" for e in entries)
-    client.post("/review/week", data={"entries": shown, "approve": "y"})
+    _week_post(client, placement, last_week(), entries, approve="y")
     assert {_fresh(e).status for e in entries} == {EntryStatus.APPROVED}
     assert _fresh(later).status == EntryStatus.SUBMITTED  # not on the page: not signed
 
@@ -168,8 +173,7 @@ def test_whole_week_is_rejected_with_one_comment(login_as):
     placement = builders.placement()
     entries = _week_of_entries(placement, last_week(), count=3)
     client = login_as(placement.mentor)
-    shown = " ".join(f"{e.id}:{e.version}" for e in entries)
-    client.post("/review/week", data={"entries": shown, "reject": "y", "comment": "Мало деталей"})
+    _week_post(client, placement, last_week(), entries, reject="y", comment="Мало деталей")
     assert {(_fresh(e).status, _fresh(e).review_comment) for e in entries} == {
         (EntryStatus.REJECTED, "Мало деталей")}
     notes = db.session.scalars(select(Notification).where(
@@ -182,8 +186,7 @@ def test_week_with_one_stale_entry_changes_nothing(login_as):
     entries = _week_of_entries(placement, last_week(), count=3)
     client = login_as(placement.mentor)
     _approve(client, entries[1])
-    shown = " ".join(f"{e.id}:1" for e in entries)
-    client.post("/review/week", data={"entries": shown, "approve": "y"})
+    _week_post(client, placement, last_week(), entries, version=1, approve="y")
     assert [_fresh(e).status for e in entries] == [
         EntryStatus.SUBMITTED, EntryStatus.APPROVED, EntryStatus.SUBMITTED]
 
@@ -193,7 +196,7 @@ def test_mentor_cannot_sign_another_mentors_trainee(login_as):
     entry = builders.entry(theirs, last_week().monday, submitted_at=utcnow())
     client = login_as(builders.mentor(theirs.enterprise))
     assert _approve(client, entry).status_code == 404
-    response = client.post("/review/week", data={"entries": f"{entry.id}:1", "approve": "y"})
+    response = _week_post(client, theirs, last_week(), [entry], approve="y")
     assert response.status_code == 404
     assert _fresh(entry).status == EntryStatus.SUBMITTED
 

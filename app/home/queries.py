@@ -1,7 +1,7 @@
 """The figures on each role's home page, each aggregated in SQL within the user's scope."""
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
@@ -20,6 +20,9 @@ from app.models import (
     Role,
     User,
 )
+from app.outcomes.queries import due_count
+from app.practice.health import Health, Thresholds
+from app.practice.queries import progress_board
 from app.security import scope_of
 
 
@@ -92,9 +95,28 @@ def admin_figures(user: User) -> dict:
     }
 
 
-def coordinator_figures(user: User) -> dict:
+def _red_placements(user: User, today: date, thresholds: Thresholds) -> int:
+    """Active placements in scope whose progress is red (one query, bounded by the scope)."""
+    rows = progress_board(user, today, thresholds, (PlacementStatus.ACTIVE,))
+    return sum(1 for row in rows if row.health == Health.RED)
+
+
+def _overdue_entries(user: User, submitted_before: datetime) -> int:
+    """The mentor's entries waiting for a signature since before `submitted_before`."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(DiaryEntry)
+        .join(Placement, DiaryEntry.placement_id == Placement.id)
+        .where(scope_of(Placement, user), Placement.mentor_id == user.id,
+               DiaryEntry.status == EntryStatus.SUBMITTED,
+               DiaryEntry.submitted_at < submitted_before)
+    ) or 0
+
+
+def coordinator_figures(user: User, today: date, thresholds: Thresholds) -> dict:
     year = latest_graduation_year(user)
     return {
+        "red_placements": _red_placements(user, today, thresholds),
         "placements": _placement_counts(user),
         "waiting_entries": _waiting_entries(user),
         "students": db.session.scalar(
@@ -126,6 +148,7 @@ def employer_figures(user: User, today: date) -> dict:
             )
         ),
         "intake_this_year": intake,
+        "retention_due": due_count(user, today),
         "hires": db.session.scalar(
             select(func.count()).select_from(GraduateOutcome).where(
                 GraduateOutcome.host_enterprise_id == user.enterprise_id,
@@ -155,19 +178,57 @@ def progress_of(user: User, statuses: tuple[PlacementStatus, ...]) -> list[Place
     return [PlacementProgress(p, a / 60, w / 60) for p, a, w in rows]
 
 
-def mentor_figures(user: User) -> dict:
+def mentor_figures(user: User, overdue_before: datetime) -> dict:
     trainees = progress_of(user, (PlacementStatus.ACTIVE,))
     return {
         "trainees": trainees,
+        "overdue_entries": _overdue_entries(user, overdue_before),
         "waiting_entries": _waiting_entries(user),
         "placements": _placement_counts(user),
     }
 
 
-def student_figures(user: User) -> dict:
+@dataclass
+class StudentDay:
+    """What the student's home leads with: today's entry (if any) and the returned ones."""
+
+    today: date
+    today_entry: DiaryEntry | None = None
+    returned: list[DiaryEntry] = field(default_factory=list)
+
+    @property
+    def today_done(self) -> bool:
+        return self.today_entry is not None and self.today_entry.status in (
+            EntryStatus.SUBMITTED, EntryStatus.APPROVED)
+
+
+def _student_day(user: User, placement_id: int | None, today: date) -> StudentDay:
+    """Today's entry of the current placement and every returned entry (one query)."""
+    entries = db.session.scalars(
+        select(DiaryEntry)
+        .join(Placement, DiaryEntry.placement_id == Placement.id)
+        .where(scope_of(Placement, user), Placement.student_id == user.id,
+               (DiaryEntry.status == EntryStatus.REJECTED)
+               | ((DiaryEntry.placement_id == (placement_id or -1))
+                  & (DiaryEntry.work_date == today)))
+        .order_by(DiaryEntry.work_date)
+        .limit(50)
+    )
+    day = StudentDay(today)
+    for entry in entries:
+        if entry.placement_id == placement_id and entry.work_date == today:
+            day.today_entry = entry
+        if entry.status == EntryStatus.REJECTED:
+            day.returned.append(entry)
+    return day
+
+
+def student_figures(user: User, today: date) -> dict:
     progress = progress_of(
         user, (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.DRAFT)
     )
-    return {"progress": progress, "current": progress[0] if progress else None}
-
-
+    current = progress[0] if progress else None
+    writable = (current is not None and current.placement.status == PlacementStatus.ACTIVE
+                and current.placement.start_date <= today <= current.placement.end_date)
+    return {"progress": progress, "current": current, "writable_today": writable,
+            "day": _student_day(user, current.placement.id if current else None, today)}

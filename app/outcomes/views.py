@@ -87,7 +87,7 @@ def export(fmt: str):
 
 
 @bp.get("/due")
-@roles_required(Role.ADMIN, Role.COORDINATOR)
+@roles_required(Role.ADMIN, Role.COORDINATOR, Role.EMPLOYER)
 def due():
     req = ListRequest.from_args({"date": None}, "date")
     pager, rows = queries.due_checks(current_user, date.today(), req)

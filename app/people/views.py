@@ -10,6 +10,7 @@ from app.domain.identifiers import mask_iin
 from app.exports import spreadsheet_response as export
 from app.extensions import db
 from app.forms import ActionForm
+from app.home import related
 from app.invitations.services import can_invite, latest_invitations
 from app.labels import register_actions
 from app.listing import ListRequest, paginate
@@ -155,7 +156,7 @@ def student(student_id: int):
         "people/student.html", student=student, profile=student.student_profile,
         invitation=latest_invitations([student.id]).get(student.id),
         may_invite=can_invite(current_user, student), history=history_of(student),
-        action_form=ActionForm(),
+        action_form=ActionForm(), related=related.of_student(current_user, student),
     )
 
 

@@ -11,6 +11,7 @@ from app.audit import history_of
 from app.exports import spreadsheet_response
 from app.extensions import db
 from app.forms import ActionForm
+from app.home import related
 from app.labels import label
 from app.listing import ListRequest, paginate
 from app.models import OfferStatus, Placement, PlacementStatus, Role
@@ -116,6 +117,7 @@ def show(placement_id: int, termination: TerminationForm | None = None,
         termination=termination or TerminationForm(formdata=None, on=date.today()),
         can_manage=current_user.role == Role.COORDINATOR,
         offer_form=offer_form or _offer_form(placement, formdata=None),
+        related=related.of_placement(current_user, placement), may_open=related.may_open,
     )
 
 

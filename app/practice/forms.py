@@ -76,24 +76,43 @@ class ReviewEntryForm(ActionForm):
     """Approve or reject one entry at the version the mentor saw."""
 
     version = VersionField()
+    next = VersionField()
     comment = TextAreaField(_l("Что исправить"), validators=[Length(max=2000)])
     approve = SubmitField(_l("Подписать"))
     reject = SubmitField(_l("Вернуть"))
 
 
+def _entry_versions(text: str | None) -> dict[int, int | None]:
+    """`12:3 13:1` → {12: 3, 13: 1}; malformed parts are skipped."""
+    result: dict[int, int | None] = {}
+    for part in (text or "").split()[:50]:
+        entry_id, _, version = part.partition(":")
+        if entry_id.isdigit():
+            result[int(entry_id)] = int(version) if version.isdigit() else None
+    return result
+
+
 class ReviewWeekForm(ActionForm):
     """Approve or reject a trainee's week: the entries shown, each with its version."""
 
+    placement = VersionField()
+    week = HiddenField(filters=[strip_text])
+    next = VersionField()
     entries = HiddenField()
     comment = TextAreaField(_l("Что исправить"), validators=[Length(max=2000)])
     approve = SubmitField(_l("Подписать всю неделю"))
     reject = SubmitField(_l("Вернуть всю неделю"))
 
     def entry_versions(self) -> dict[int, int | None]:
-        """`12:3 13:1` → {12: 3, 13: 1}; malformed parts are skipped."""
-        result: dict[int, int | None] = {}
-        for part in (self.entries.data or "").split():
-            entry_id, _, version = part.partition(":")
-            if entry_id.isdigit():
-                result[int(entry_id)] = int(version) if version.isdigit() else None
-        return result
+        return _entry_versions(self.entries.data)
+
+
+class UndoSignOffForm(ActionForm):
+    """Take back the signatures just given: the entries, each at the version signed."""
+
+    entries = HiddenField()
+    next = VersionField()
+    undo = SubmitField(_l("Отменить подпись"))
+
+    def entry_versions(self) -> dict[int, int | None]:
+        return _entry_versions(self.entries.data)

@@ -21,9 +21,9 @@ from app.domain.working_time import limit_for
 from app.extensions import db
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, Role, utcnow
 from app.practice import queries
-from app.practice.forms import DayForm, ReviewEntryForm, ReviewWeekForm, WeekForm
+from app.practice.forms import DayForm, WeekForm
 from app.practice.health import HEALTH_LABELS, Health, Thresholds
-from app.practice.services import DayInput, DiaryViolations, review_entries, save_week
+from app.practice.services import DayInput, DiaryViolations, save_week
 from app.practice.weeks import Week, default_week, parse_week
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
@@ -218,90 +218,6 @@ def _flash_saved(result) -> None:
         flash(_("Изменений нет."), "info")
 
 
-# --- the mentor's review -------------------------------------------------------------------
-
-
-@dataclass
-class ReviewGroup:
-    placement: Placement
-    week: Week
-    entries: list[DiaryEntry]
-
-    @property
-    def entry_versions(self) -> str:
-        return " ".join(f"{e.id}:{e.version}" for e in self.entries)
-
-    @property
-    def hours(self) -> float:
-        return sum(e.minutes for e in self.entries) / 60
-
-
-def _groups(entries: list[DiaryEntry]) -> list[ReviewGroup]:
-    """A trainee's week per group, in the order of its longest-waiting entry."""
-    groups: dict[tuple[int, date], ReviewGroup] = {}
-    for entry in entries:
-        week = Week.of(entry.work_date)
-        key = (entry.placement_id, week.monday)
-        if key not in groups:
-            groups[key] = ReviewGroup(entry.placement, week, [])
-        groups[key].entries.append(entry)
-    for group in groups.values():
-        group.entries.sort(key=lambda e: e.work_date)
-    return list(groups.values())
-
-
-@bp.get("/review")
-@roles_required(Role.MENTOR)
-def review_queue():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    pager = queries.review_queue(current_user, page, current_app.config["PAGE_SIZE"] * 2)
-    return render_template("practice/review.html", pager=pager, groups=_groups(pager.items),
-                           entry_form=ReviewEntryForm(), week_form=ReviewWeekForm())
-
-
-def _review(entries_with_versions, form) -> None:
-    try:
-        count = review_entries(current_user, entries_with_versions,
-                               approve=bool(form.approve.data), comment=form.comment.data or "",
-                               now=utcnow())
-    except RuleViolation as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return
-    db.session.commit()
-    if form.approve.data:
-        flash(_("Подписано записей: %(count)s.", count=count), "success")
-    else:
-        flash(_("Возвращено студенту на исправление записей: %(count)s.", count=count), "success")
-
-
-@bp.post("/review/entries/<int:entry_id>")
-@roles_required(Role.MENTOR)
-def review_entry(entry_id: int):
-    entry = get_scoped_or_404(DiaryEntry, entry_id)
-    form = ReviewEntryForm()
-    if not form.validate_on_submit() or not (form.approve.data or form.reject.data):
-        flash(_("Форма устарела — обновите страницу. Ничего не изменено."), "error")
-    else:
-        _review([(entry, form.version.data)], form)
-    return redirect(url_for("practice.review_queue"))
-
-
-@bp.post("/review/week")
-@roles_required(Role.MENTOR)
-def review_week():
-    form = ReviewWeekForm()
-    if not form.validate_on_submit() or not (form.approve.data or form.reject.data):
-        flash(_("Форма устарела — обновите страницу. Ничего не изменено."), "error")
-        return redirect(url_for("practice.review_queue"))
-    versions = form.entry_versions()
-    entries = queries.scoped_entries(current_user, versions)
-    if not versions or len(entries) != len(versions):
-        abort(404)
-    _review([(entry, versions[entry.id]) for entry in entries], form)
-    return redirect(url_for("practice.review_queue"))
-
-
 # --- progress ------------------------------------------------------------------------------
 
 
@@ -359,6 +275,9 @@ def progress():
     wanted = request.args.get("health")
     if wanted in set(Health):
         rows = [r for r in rows if r.health == wanted]
+    waiting_only = request.args.get("waiting") == "1"
+    if waiting_only:
+        rows = [r for r in rows if r.pending_minutes]
     per_page = current_app.config["PAGE_SIZE"]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     shown = queries.with_people(rows[(page - 1) * per_page: page * per_page])
@@ -368,4 +287,8 @@ def progress():
     return render_template(template, pager=pager, counts=counts, wanted=wanted,
                            health_labels=HEALTH_LABELS, Health=Health,
                            thresholds=_thresholds(), colleges=colleges, college_id=college_id,
-                           must_choose=must_choose)
+                           must_choose=must_choose, waiting_only=waiting_only)
+
+
+# The mentor's review queue lives in its own module, on this blueprint.
+from app.practice import review_views  # noqa: E402, F401
