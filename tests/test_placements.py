@@ -571,3 +571,22 @@ def test_placement_page_runs_a_fixed_number_of_queries(login_as, query_counter):
         page = client.get(f"/placements/{draft.id}").get_data(as_text=True)
     assert many.count == few.count
     assert page.count("required_hours") == 5  # created + four changes
+
+
+def test_the_form_offers_only_the_chosen_mentors_workshops(login_as):
+    from app.models import Department, Partnership
+
+    w = world()
+    other = builders.enterprise(name="ТОО «Другой завод»")
+    db.session.add(Partnership(college_id=w.college.id, enterprise_id=other.id))
+    db.session.add_all([Department(enterprise=w.enterprise, name="Сварочный цех"),
+                        Department(enterprise=other, name="Литейный цех")])
+    db.session.flush()
+    draft = _draft(w)
+    client = login_as(w.coordinator)
+    new = client.get("/placements/new").get_data(as_text=True)
+    # Before a mentor is chosen: every partner's workshops, grouped under their enterprise.
+    assert "Сварочный цех" in new and "Литейный цех" in new
+    assert 'optgroup label="ТОО «Другой завод»"' in new.replace("&#34;", '"')
+    edit = client.get(f"/placements/{draft.id}/edit").get_data(as_text=True)
+    assert "Сварочный цех" in edit and "Литейный цех" not in edit
