@@ -48,9 +48,10 @@ def checked_iin(value: str | None, field: str = "iin") -> str:
 def _check_trainee_age(birth: date, today: date) -> None:
     """Refuse an IIN whose birth date no trainee could have (a slip of the century digit)."""
     if birth.year < EARLIEST_BIRTH_YEAR or birth > today:
+        day = birth.strftime("%d.%m.%Y")
         raise RuleViolation(
             _("По ИИН дата рождения — %(day)s: проверьте седьмую цифру ИИН (век рождения).",
-              day=f"{birth:%d.%m.%Y}"), "iin")
+              day=day), "iin")
     if not could_ever_train(birth, today):
         raise RuleViolation(
             _("По ИИН студенту %(age)s лет: практику проходят не младше %(min)s лет. "
