@@ -17,12 +17,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     from app.config import base_config
+    from app.listing import CleanRequest
+
+    app.request_class = CleanRequest
 
     app.config.from_mapping(base_config(Path(app.instance_path)))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
+
+    from app.config import check_production
+
+    check_production(app.config)
+    if proxies := app.config.get("TRUSTED_PROXIES", 0):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from app import errors, extensions, i18n, security, web
     from app.cli import register_cli

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -34,10 +35,32 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def ratelimit_storage() -> str:
+    """Where rate-limit counters live: RATELIMIT_STORAGE_URI, else REDIS_URL, else memory.
+
+    Memory is per process: with several gunicorn workers every worker counts on its own, so
+    production refuses it (see `check_production`)."""
+    return (os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL")
+            or "memory://")
+
+
+def check_production(config) -> None:
+    """Refuse to start a production app whose rate limits would not mean what they say."""
+    if config.get("SHAKIRT_ENV") != "production":
+        return
+    if str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory"):
+        raise RuntimeError(
+            "SHAKIRT_ENV=production needs shared rate-limit storage: set RATELIMIT_STORAGE_URI "
+            "(or REDIS_URL), e.g. redis://127.0.0.1:6379/0. In-memory counters are per worker."
+        )
+
+
 def base_config(instance_path: Path) -> dict:
     """The settings every environment starts from."""
-    production = os.environ.get("SHAKIRT_ENV", "development") == "production"
+    environment = os.environ.get("SHAKIRT_ENV", "development")
+    production = environment == "production"
     return {
+        "SHAKIRT_ENV": environment,
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -48,11 +71,18 @@ def base_config(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env_flag("SECURE_COOKIES", production),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=int(os.environ.get("REMEMBER_DAYS", 30))),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none;
+        # the socket's address is the client's). Only trust as many as really are there.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage(),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Wrong passwords per account and address; and per address over all accounts.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per 15 minutes"),
+        "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT",
+                                                   "100 per 15 minutes"),
         "BABEL_DEFAULT_LOCALE": "ru",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Almaty"),
         "LANGUAGES": ["ru", "kk", "en"],

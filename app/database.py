@@ -20,3 +20,20 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
+
+
+def lock_for_counting(session) -> None:
+    """Take the database's write lock now, before counting what a cap allows.
+
+    SQLite: `BEGIN IMMEDIATE`, so a second writer waits here (busy_timeout) until the first has
+    committed, and then counts what it wrote. Python's sqlite3 starts a transaction only at the
+    first write, so a count before it would run unlocked; once the transaction has written it
+    already holds the lock and nothing is done. PostgreSQL: nothing — the services lock the rows
+    the caps hang on (`FOR UPDATE`) before they count.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

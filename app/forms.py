@@ -1,7 +1,26 @@
-"""The base form every form of the app derives from."""
+"""The base form every form of the app derives from: input is normalised here, once.
 
+Every text field is stripped and put in Unicode NFC; control characters (NUL and the like) and
+bidirectional overrides are refused with a message on the field; numeric fields take ASCII digits
+only (a full-width `７` is not seven hours) and integers stay within the database's range.
+"""
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import DecimalField, FloatField, Form, IntegerField, PasswordField
+from wtforms.fields.core import Field
+from wtforms.validators import StopValidation
+
+# Line breaks and tabs are text in a multi-line field; every other C0/C1 control is not.
+MULTILINE_ALLOWED = frozenset("\n\r\t")
+# Explicit embeddings, overrides and isolates reorder what a reader sees ("Trojan source").
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# The range of the databases' INTEGER column.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+ASCII_NUMBER = re.compile(r"\s*[+-]?[0-9]*(?:[.,][0-9]*)?\s*", re.ASCII)
 
 
 def strip_text(value):
@@ -9,19 +28,101 @@ def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class BaseForm(FlaskForm):
-    """Strips surrounding whitespace from every text field."""
+def nfc(value):
+    """A WTForms filter: text in Unicode normal form C (one spelling of `й`), others as is."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            field_class = unbound_field.field_class
-            # Text fields only: lists, sub-forms and files take no filters; passwords stay exact.
-            if issubclass(field_class, StringField | TextAreaField) and not issubclass(
-                field_class, PasswordField
-            ):
-                filters = unbound_field.kwargs.get("filters", ())
-                unbound_field.kwargs["filters"] = [strip_text, *filters]
-            return unbound_field.bind(form=form, **options)
+
+def has_control(text: str, allowed: frozenset[str] = frozenset()) -> bool:
+    """True when the text holds a control character (category Cc) other than `allowed`."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)
+
+
+def has_bidi_control(text: str) -> bool:
+    return any(ch in BIDI_CONTROLS for ch in text)
+
+
+def clean_query_text(text: str) -> str:
+    """A query-string value as a search may use it: NFC, no control or bidi characters."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(
+        ch for ch in text if unicodedata.category(ch) != "Cc" and ch not in BIDI_CONTROLS
+    )
+
+
+def _texts(field: Field) -> list[str]:
+    data = field.data
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, list | tuple):
+        return [item for item in data if isinstance(item, str)]
+    return []
+
+
+def _is_multiline(field: Field) -> bool:
+    return field.type == "TextAreaField"
+
+
+def refuse_hostile_text(form, field: Field) -> None:
+    """A validator: no control characters, no bidi overrides."""
+    allowed = MULTILINE_ALLOWED if _is_multiline(field) else frozenset()
+    raw = [value for value in (field.raw_data or []) if isinstance(value, str)]
+    for text in [*raw, *_texts(field)]:
+        if has_control(text, allowed):
+            raise StopValidation(_l("Поле содержит недопустимые управляющие символы."))
+        if has_bidi_control(text):
+            raise StopValidation(
+                _l("Поле содержит символы смены направления текста: уберите их.")
+            )
+
+
+def refuse_non_ascii_number(form, field: Field) -> None:
+    """A validator for numbers: digits 0–9 only, integers within the database's range."""
+    if field.process_errors:
+        return  # the field's own parse error says it already
+    raw = field.raw_data[0] if field.raw_data else ""
+    if isinstance(raw, str) and raw and not ASCII_NUMBER.fullmatch(raw):
+        raise StopValidation(_l("Введите число цифрами 0–9."))
+    data = field.data
+    if isinstance(data, int) and not isinstance(data, bool) and not INT_MIN <= data <= INT_MAX:
+        raise StopValidation(_l("Слишком большое число."))
+
+
+def is_numeric(field: Field) -> bool:
+    """Numeric fields: WTForms' own, and text fields that parse a number (`numeric = True`)."""
+    return isinstance(field, IntegerField | DecimalField | FloatField) or getattr(
+        field, "numeric", False
+    )
+
+
+class NormalisingMeta:
+    """Binds the input rules to every field of a form, without touching the class's fields."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = unbound_field.bind(form=form, **options)
+        if isinstance(field, PasswordField):
+            return field  # a password is taken exactly as typed
+        if field.type not in {"FormField", "FieldList", "FileField", "MultipleFileField"}:
+            field.filters = [strip_text, nfc, *field.filters]
+            rules = [refuse_hostile_text]
+            if is_numeric(field):
+                rules.append(refuse_non_ascii_number)
+            field.validators = [*rules, *field.validators]
+        return field
+
+
+class BaseForm(FlaskForm):
+    """Strips, normalises and guards every field (see the module's docstring)."""
+
+    class Meta(NormalisingMeta):
+        pass
+
+
+class BaseSubForm(Form):
+    """A sub-form inside a BaseForm (FormField rows): the same rules, no CSRF of its own."""
+
+    class Meta(NormalisingMeta):
+        pass
 
 
 class ActionForm(BaseForm):

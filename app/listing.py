@@ -1,14 +1,59 @@
 """Lists that search, filter, sort and paginate in SQL — one helper for every list page."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
-from flask import current_app, request
+from flask import Request, current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, or_
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.utils import cached_property
 
 from app.extensions import db
+from app.forms import INT_MAX, INT_MIN, clean_query_text
+
+# Far beyond any list's last page, and small enough that the OFFSET stays a 64-bit number.
+MAX_PAGE = 100_000
+MAX_QUERY = 100
+_ASCII_INT = re.compile(r"[+-]?[0-9]+", re.ASCII)
+
+
+def query_int(value: str) -> int:
+    """An integer query parameter: ASCII digits within the databases' INTEGER range."""
+    value = value.strip()
+    if not _ASCII_INT.fullmatch(value):
+        raise ValueError(value)
+    number = int(value)
+    if not INT_MIN <= number <= INT_MAX:
+        raise ValueError(value)
+    return number
+
+
+class QueryArgs(ImmutableMultiDict):
+    """The query string, cleaned: `type=int` takes ASCII digits in range, else the default."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002  (werkzeug's signature)
+        return super().get(key, default, query_int if type is int else type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        return super().getlist(key, query_int if type is int else type)
+
+
+class CleanRequest(Request):
+    """The app's request: every query-string value in NFC, without control or bidi characters.
+
+    Search boxes, filters and page numbers are read from `request.args` all over the app; this
+    is the one place that makes a NUL byte or a twenty-digit number harmless for all of them.
+    """
+
+    @cached_property
+    def args(self) -> QueryArgs:
+        pairs = parse_qsl(self.query_string.decode(), keep_blank_values=True,
+                          errors="werkzeug.url_quote")
+        return QueryArgs((key, clean_query_text(value)) for key, value in pairs)
 
 
 @dataclass(frozen=True)
@@ -27,8 +72,8 @@ class ListRequest:
             sort = default_sort
         direction = "desc" if request.args.get("dir") == "desc" else "asc"
         page = request.args.get("page", 1, type=int) or 1
-        q = (request.args.get("q") or "").strip()[:100]
-        return cls(q=q, sort=sort, direction=direction, page=max(page, 1))
+        q = clean_query_text(request.args.get("q") or "").strip()[:MAX_QUERY]
+        return cls(q=q, sort=sort, direction=direction, page=min(max(page, 1), MAX_PAGE))
 
 
 def search(stmt: Select, text: str, *columns: Any) -> Select:

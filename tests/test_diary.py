@@ -202,7 +202,8 @@ def test_fifteen_year_old_is_held_to_four_point_eight_hours_a_day(login_as):
     placement = placement_born(week.monday.replace(year=week.monday.year - 15))
     rows = [{"date": week.monday, "hours": "5", "activity": "Сварка"}]
     response = _post(login_as(placement.student), placement, week, rows)
-    assert "15-летний может работать не более 4,8 ч в день." in _text(response)
+    assert ("15-летний может записать не более 4,5 ч в день (по закону — 4,8 ч, а часы "
+            "указываются шагом в полчаса).") in _text(response)
     assert _entries(placement) == []
 
 
@@ -229,7 +230,7 @@ def test_age_is_taken_on_the_date_of_work(login_as):
     placement = placement_born(wednesday.replace(year=wednesday.year - 16))
     client = login_as(placement.student)
     tuesday = [{"date": week.monday + timedelta(days=1), "hours": "7", "activity": "Резка"}]
-    assert "15-летний может работать не более 4,8 ч в день." in _text(
+    assert "15-летний может записать не более 4,5 ч в день" in _text(
         _post(client, placement, week, tuesday))
     assert _post(client, placement, week, [{"date": wednesday, "hours": "7",
                                             "activity": "Резка"}]).status_code == 302
@@ -430,3 +431,14 @@ def test_diary_week_runs_a_fixed_number_of_queries(login_as, query_counter, role
         counts.append(counter.count)
         client.post("/logout")
     assert counts[0] == counts[1]
+
+
+def test_a_seventeen_year_old_is_told_the_usable_maximum_and_the_legal_one(login_as):
+    week = last_week()
+    placement = placement_born(week.monday.replace(year=week.monday.year - 17))
+    client = login_as(placement.student)
+    rows = [{"date": week.monday, "hours": "7,5", "activity": "Монтаж"}]
+    assert ("17-летний может записать не более 7 ч в день (по закону — 7,2 ч, а часы "
+            "указываются шагом в полчаса).") in _text(_post(client, placement, week, rows))
+    rows = [{"date": week.monday, "hours": "7", "activity": "Монтаж"}]
+    assert _post(client, placement, week, rows).status_code == 302

@@ -122,3 +122,19 @@ def test_grade_bands(score, letter, five):
 def test_grade_outside_scale_is_refused(score):
     with pytest.raises(ValueError):
         band_for(score)
+
+
+def test_the_usable_daily_maximum_lies_on_a_half_hour():
+    from app.domain.working_time import LIMITS, usable_hours_per_day
+
+    assert [usable_hours_per_day(limit) for limit in LIMITS] == [4.5, 7.0, 8.0]
+
+
+def test_who_could_ever_train_within_a_year():
+    from datetime import date as day
+
+    from app.domain.working_time import could_ever_train
+
+    today = day(2026, 12, 1)
+    assert could_ever_train(day(2013, 11, 30), today)  # 13 now, 14 before the year is out
+    assert not could_ever_train(day(2014, 6, 1), today)  # 12: not within a year

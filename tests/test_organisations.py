@@ -1,6 +1,7 @@
 """Colleges, specialties with competencies, groups, and the region's shared enterprises."""
 
 import csv
+import html
 import io
 
 import pytest
@@ -18,6 +19,7 @@ from app.models import (
     Partnership,
     Role,
     Specialty,
+    User,
 )
 from app.organisations import services
 from app.rules import RuleViolation
@@ -554,3 +556,45 @@ def test_removing_a_competency_used_in_the_diary_is_refused_clearly(login_as):
     assert "уже есть" not in page
     db.session.expire_all()
     assert [c.code for c in db.session.get(Specialty, specialty.id).competencies] == ["ПК1"]
+
+
+@pytest.mark.parametrize(("line", "pair"), [
+    ("ПМ 01 Подготовка металла", ("ПМ 01", "Подготовка металла")),
+    ("ПМ 01 — Подготовка металла", ("ПМ 01", "Подготовка металла")),
+    ("ПК 1.1 - Ручная сварка", ("ПК 1.1", "Ручная сварка")),
+    ("ПК-2 Газовая резка", ("ПК-2", "Газовая резка")),
+    ("ПК1 Ручная дуговая сварка", ("ПК1", "Ручная дуговая сварка")),
+    ("BK\tБазовая компетенция", ("BK", "Базовая компетенция")),
+    ("Охрана труда и безопасность", ("Охрана", "труда и безопасность")),
+])
+def test_competency_codes_may_hold_a_space(line, pair):
+    from app.organisations.services import split_competency
+
+    assert split_competency(line) == pair
+
+
+def test_every_demo_specialty_saves_unchanged_through_its_form(app, client):
+    import re as regex
+
+    from app.demo import load_world
+    from tests.conftest import login
+
+    load_world("small", 2025)
+    db.session.commit()
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@shakirt.kz"))
+    specialties = db.session.scalars(select(Specialty).where(
+        Specialty.college_id == coordinator.college_id)).all()
+    before = {s.id: [(c.code, c.name) for c in s.competencies] for s in specialties}
+    assert specialties and all(before.values())
+    assert login(client, coordinator, "demo12345").status_code == 302
+    for specialty in specialties:
+        page = client.get(f"/specialties/{specialty.id}/edit").get_data(as_text=True)
+        text = html.unescape(regex.search(r"<textarea[^>]*>(.*?)</textarea>", page, regex.S)[1])
+        response = client.post(f"/specialties/{specialty.id}/edit", data={
+            "code": specialty.code, "name": specialty.name,
+            "qualification": specialty.qualification, "competencies": text.strip("\n")})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    for specialty in specialties:
+        assert [(c.code, c.name) for c in db.session.get(Specialty, specialty.id).competencies] \
+            == before[specialty.id]

@@ -273,10 +273,12 @@ def test_employer_records_the_hire_through_the_page(app, login_as):
     client = login_as(employer)
     page = client.get(f"/outcomes/{outcome.id}").get_data(as_text=True)
     assert "Записать приём на работу" in page and "Записать исход" not in page
+    assert "Предложение о работе будет отмечено как принятое." in page
     response = client.post(f"/outcomes/{outcome.id}/hire",
                            data={"position": "сварщик", "hired_on": "2025-07-01"},
                            follow_redirects=True)
-    assert "Приём на работу записан." in response.get_data(as_text=True)
+    assert ("Приём на работу записан; предложение о работе отмечено как принятое."
+            in response.get_data(as_text=True))
     outcome = _reload(outcome)
     assert (outcome.outcome, outcome.offer_status) == (OutcomeKind.HIRED_BY_HOST,
                                                        OfferStatus.ACCEPTED)
@@ -426,12 +428,30 @@ def test_the_ledger_filters_by_year_specialty_and_outcome(app, login_as):
     assert "Чужой Выпускник" not in page
     page = client.get("/outcomes/?year=2024").get_data(as_text=True)
     assert "Вера Прошлогодняя" in page and "Айдар Нанят" not in page
-    page = client.get(f"/outcomes/?specialty={power.id}").get_data(as_text=True)
+    page = client.get(f"/outcomes/?specialty={power.code}").get_data(as_text=True)
     assert "Берик Энергетик" in page and "Айдар Нанят" not in page
     page = client.get("/outcomes/?outcome=hired_by_host").get_data(as_text=True)
     assert "Айдар Нанят" in page and "Берик Энергетик" not in page
-    page = client.get("/outcomes/?year=abc&outcome=nonsense&specialty=x").get_data(as_text=True)
+    page = client.get("/outcomes/?year=abc&outcome=nonsense&specialty=").get_data(as_text=True)
     assert "Айдар Нанят" in page and "Берик Энергетик" in page
+    page = client.get("/outcomes/?specialty=%00x").get_data(as_text=True)
+    assert "Айдар Нанят" not in page and "Берик Энергетик" not in page
+
+
+def test_a_specialty_taught_by_two_colleges_is_one_choice_of_the_filter(app, login_as):
+    import re
+
+    first, second = builders.college(), builders.college()
+    welders = [builders.specialty(college, code="07150100", name="Сварочное дело")
+               for college in (first, second)]
+    for n, specialty in enumerate(welders):
+        bo.outcome(builders.student(builders.group(specialty.college, specialty),
+                                    full_name=f"Сварщик {n}"))
+    client = login_as(builders.admin())
+    page = client.get("/outcomes/").get_data(as_text=True)
+    assert len(re.findall(r'<option value="07150100"', page)) == 1
+    page = client.get("/outcomes/?specialty=07150100").get_data(as_text=True)
+    assert "Сварщик 0" in page and "Сварщик 1" in page
 
 
 def test_the_employer_sees_only_its_own_graduates(app, login_as):

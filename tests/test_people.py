@@ -67,6 +67,9 @@ def test_coordinator_registers_a_student_with_birth_date_from_the_iin(login_as):
     ({"full_name": ""}, "Заполните это поле."),
     ({"email": "nope"}, "Укажите адрес электронной почты"),
     ({"phone": "<script>"}, "Телефон: только цифры"),
+    ({"iin": iin(date(1806, 5, 1))}, "По ИИН дата рождения — 01.05.1806: проверьте седьмую"),
+    ({"iin": iin(date(date.today().year - 12, 1, 1))},
+     "По ИИН студенту 12 лет: практику проходят не младше 14 лет."),
 ])
 def test_bad_student_input_is_refused_and_nothing_is_written(login_as, overrides,
                                                              field_message):

@@ -71,7 +71,9 @@ def test_double_submitted_form_makes_one_placement(login_as):
          "Дата окончания должна быть позже даты начала."),
         ({"required_hours": 0}, "Количество часов должно быть больше нуля."),
         ({"required_hours": -40}, "Количество часов должно быть больше нуля."),
-        ({"required_hours": 10**12}, "Не больше 5000 часов по одному договору."),
+        ({"required_hours": 6000}, "Не больше 5000 часов по одному договору."),
+        ({"required_hours": 10**12}, "Слишком большое число."),
+        ({"required_hours": "４８０"}, "Введите число цифрами 0–9."),
         ({"start_date": "31.02.2026"}, "Неверное значение даты."),
         ({"student_id": ""}, "Выберите студента."),
         ({"agreement_number": "Д" * 41}, "40"),
@@ -571,52 +573,20 @@ def test_placement_page_runs_a_fixed_number_of_queries(login_as, query_counter):
     assert page.count("required_hours") == 5  # created + four changes
 
 
-# --- races -----------------------------------------------------------------------------------
+def test_the_form_offers_only_the_chosen_mentors_workshops(login_as):
+    from app.models import Department, Partnership
 
-
-def test_two_coordinators_cannot_both_take_the_last_place(app, monkeypatch):
-    """On PostgreSQL the enterprise row is locked, so the second count sees the first place."""
-    import threading
-    import time
-
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serialises writers itself; row locks are a PostgreSQL matter")
-    w = world(capacity=1)
-    second = builders.student(w.group)
-    db.session.commit()
-    ids = {"coordinator": w.coordinator.id, "students": [w.student.id, second.id],
-           "mentor": w.mentor.id, "college": w.college.id}
-    original = services._check_intake
-
-    def slow_check(*args, **kwargs):
-        time.sleep(0.3)  # widen the window between counting and writing
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_check_intake", slow_check)
-    results: list[str] = []
-    barrier = threading.Barrier(2)
-
-    def attempt(student_id: int) -> None:
-        with app.app_context(), app.test_request_context():
-            from app.models import User
-
-            actor = db.session.get(User, ids["coordinator"])
-            barrier.wait()
-            try:
-                services.create_placement(
-                    actor, college_id=ids["college"], student_id=student_id,
-                    mentor_id=ids["mentor"], start_date=START, end_date=END, required_hours=480)
-                db.session.commit()
-                results.append("created")
-            except RuleViolation:
-                db.session.rollback()
-                results.append("refused")
-
-    threads = [threading.Thread(target=attempt, args=(sid,)) for sid in ids["students"]]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(results) == ["created", "refused"]
-    db.session.expire_all()
-    assert _count() == 1
+    w = world()
+    other = builders.enterprise(name="ТОО «Другой завод»")
+    db.session.add(Partnership(college_id=w.college.id, enterprise_id=other.id))
+    db.session.add_all([Department(enterprise=w.enterprise, name="Сварочный цех"),
+                        Department(enterprise=other, name="Литейный цех")])
+    db.session.flush()
+    draft = _draft(w)
+    client = login_as(w.coordinator)
+    new = client.get("/placements/new").get_data(as_text=True)
+    # Before a mentor is chosen: every partner's workshops, grouped under their enterprise.
+    assert "Сварочный цех" in new and "Литейный цех" in new
+    assert 'optgroup label="ТОО «Другой завод»"' in new.replace("&#34;", '"')
+    edit = client.get(f"/placements/{draft.id}/edit").get_data(as_text=True)
+    assert "Сварочный цех" in edit and "Литейный цех" not in edit

@@ -1,5 +1,7 @@
 """Sign in, sign out, password change and the language switch."""
 
+import math
+
 from flask import (
     Blueprint,
     current_app,
@@ -13,28 +15,38 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.auth import limits
 from app.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
 from app.auth.services import AuthError, authenticate, change_password
-from app.extensions import db, limiter
+from app.extensions import db
 from app.forms import ActionForm
 from app.security import end_all_sessions, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _too_many(form: LoginForm, seconds: int):
+    minutes = max(1, math.ceil(seconds / 60))
+    flash(_("Слишком много попыток входа с этого адреса. Повторите через %(minutes)s мин.",
+            minutes=minutes), "error")
+    response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        if (seconds := limits.seconds_to_wait(email)) is not None:
+            return _too_many(form, seconds)
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            limits.count_failure(form.email.data)
             current_app.logger.warning("Failed login for %r from %s", form.email.data,
                                        request.remote_addr)
             flash(_("Неверная электронная почта или пароль."), "error")
@@ -44,6 +56,8 @@ def login():
             login_user(user, remember=form.remember.data)
             target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
             return redirect(target)
+    elif request.method == "POST":
+        limits.count_failure(request.form.get("email", ""))
     return render_template("auth/login.html", form=form)
 
 

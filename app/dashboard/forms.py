@@ -47,7 +47,8 @@ def filter_form(args: Mapping[str, str], choices: Choices, user: User) -> Dashbo
 def _integer(raw: str | None) -> int | None:
     if raw is None or raw.strip() == "":
         return None
-    if not raw.strip().isdigit() or len(raw.strip()) > 12:
+    # ASCII digits only ('²'.isdigit() is true), and within the databases' INTEGER range.
+    if not raw.strip().isascii() or not raw.strip().isdigit() or len(raw.strip()) > 9:
         abort(404)
     return int(raw)
 

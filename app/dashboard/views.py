@@ -24,8 +24,7 @@ def figure_cell(value, kind: str) -> str:
 
 
 def _filters_and_choices():
-    raw_college = request.args.get("college", "")
-    college_id = int(raw_college) if raw_college.strip().isdigit() else None
+    college_id = request.args.get("college", type=int)  # ASCII digits in range, else None
     choices = queries.filter_choices(current_user, college_id)
     return forms.resolve_filters(request.args, current_user, choices), choices
 

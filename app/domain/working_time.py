@@ -41,3 +41,22 @@ def limit_for(birth_date: date, day: date) -> WorkingTimeLimit | None:
 
 def is_minor(birth_date: date, day: date) -> bool:
     return age_on(birth_date, day) < 18
+
+
+# Hours are written in half-hour steps, so the most a day's row can hold lies on a half hour.
+HOURS_STEP = 0.5
+
+
+def usable_hours_per_day(limit: WorkingTimeLimit) -> float:
+    """The most hours a diary row can hold under the limit: 7.2 h by law is 7 h in half hours."""
+    return int(limit.hours_per_day / HOURS_STEP) * HOURS_STEP
+
+
+# Nobody registered as a trainee today was born before this year (an IIN's century digit 1–2
+# means the 1800s: a typing slip, not a person).
+EARLIEST_BIRTH_YEAR = 1900
+
+
+def could_ever_train(birth_date: date, today: date) -> bool:
+    """False when the diary could never accept this person's work within a year from today."""
+    return age_on(birth_date, date.fromordinal(today.toordinal() + 366)) >= MINIMUM_AGE

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin, enum_column
@@ -39,6 +39,9 @@ class Placement(TimestampMixin, Base):
         Index("ix_placements_enterprise_id_status", "enterprise_id", "status"),
         Index("ix_placements_mentor_id_status", "mentor_id", "status"),
         Index("ix_placements_student_id_status", "student_id", "status"),
+        # A student has at most one active placement, whatever races the services lose.
+        Index("uq_placements_one_active_per_student", "student_id", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +67,10 @@ class Placement(TimestampMixin, Base):
         enum_column(OfferStatus, "offer_status"), default=OfferStatus.NONE
     )
     offer_date: Mapped[date | None] = mapped_column(Date)
+    # Optimistic lock: a change made from a stale copy (a double activation) fails its UPDATE.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     student: Mapped[User] = relationship(foreign_keys=[student_id])
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])

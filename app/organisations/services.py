@@ -1,5 +1,7 @@
 """Changes to colleges, specialties, groups and enterprises; each writes its audit event."""
 
+import re
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -56,15 +58,36 @@ def _saved(actor: User, obj, created: bool):
 
 # --- specialties and their competencies ----------------------------------------------------------
 
+# "ПМ 01 — Name", "ПК 1.1 - Name", or a tab: an explicit separator between code and name.
+_SEPARATOR = re.compile(r"\t|\s[—–-]\s")
+# Without one, a training-plan code: letters, an optional space or hyphen, numbers (ПМ 01, ПК-1.2).
+_PLAN_CODE = re.compile(r"([^\W\d_]{1,6}[ \-]?\d{1,3}(?:[.\-]\d{1,3})*)\s+(\S.*)")
+
+
+def split_competency(line: str) -> tuple[str, str]:
+    """A competency line as (code, name); a code may hold a space, as ПМ 01 does."""
+    parts = _SEPARATOR.split(line, maxsplit=1)
+    if len(parts) == 2:
+        return parts[0].strip(), parts[1].strip()
+    if match := _PLAN_CODE.fullmatch(line):
+        return match.group(1), match.group(2).strip()
+    code, _sep, name = line.partition(" ")
+    return code, name.strip()
+
+
+def competency_line(code: str, name: str) -> str:
+    """A competency as the specialty form shows it, read back the same by split_competency."""
+    return f"{code} — {name}"
+
+
 def parse_competencies(lines: str) -> list[tuple[str, str]]:
-    """Read 'CODE Name' lines (code first, then the name) into pairs; blank lines are skipped."""
+    """Read 'CODE — Name' lines (code first, then the name) into pairs; blank lines are skipped."""
     pairs: list[tuple[str, str]] = []
     for number, line in enumerate((lines or "").splitlines(), start=1):
         line = line.strip()
         if not line:
             continue
-        code, _sep, name = line.partition(" ")
-        name = name.strip()
+        code, name = split_competency(line)
         if not name:
             raise RuleViolation(
                 _("Строка %(n)s: укажите код и название через пробел.", n=number), "competencies")

@@ -118,7 +118,8 @@ def specialty_edit(specialty_id: int):
 def _specialty_form(specialty: Specialty | None):
     form = SpecialtyForm(obj=specialty)
     if request.method == "GET" and specialty is not None:
-        form.competencies.data = "\n".join(f"{c.code} {c.name}" for c in specialty.competencies)
+        form.competencies.data = "\n".join(
+            services.competency_line(c.code, c.name) for c in specialty.competencies)
     college_id = current_user.college_id
     if form.validate_on_submit():
         saved = commit_or_show(form, lambda: services.save_specialty(
@@ -134,7 +135,8 @@ def _specialty_form(specialty: Specialty | None):
             else url_for(".groups"))
     title = _("Изменить специальность") if specialty else _("Новая специальность")
     return render_form(form, title, back, hints={"competencies": _(
-        "Например: «ПК1 Выполнять ручную дуговую сварку». Порядок строк — порядок в оценке.")})
+        "Например: «ПМ 01 — Выполнять ручную дуговую сварку». Порядок строк — порядок в оценке."
+    )})
 
 
 @bp.get("/specialties/<int:specialty_id>")

@@ -37,25 +37,27 @@ class LedgerFilters:
     """The ledger's filters, already checked: anything unreadable is simply no filter."""
 
     year: int | None = None
-    specialty_id: int | None = None
+    # By classifier code: every college has its own row of the same specialty.
+    specialty_code: str | None = None
     outcome: OutcomeKind | None = None
 
     @classmethod
     def from_args(cls, args) -> "LedgerFilters":
         year = args.get("year", type=int)
-        specialty_id = args.get("specialty", type=int)
+        specialty_code = (args.get("specialty") or "").strip()[:20] or None
         try:
             outcome = OutcomeKind(args.get("outcome", ""))
         except ValueError:
             outcome = None
-        return cls(year if year and 1990 <= year <= 2100 else None, specialty_id, outcome)
+        return cls(year if year and 1990 <= year <= 2100 else None, specialty_code, outcome)
 
     def conditions(self) -> list[ColumnElement[bool]]:
         found = []
         if self.year:
             found.append(GraduateOutcome.graduation_year == self.year)
-        if self.specialty_id:
-            found.append(GraduateOutcome.specialty_id == self.specialty_id)
+        if self.specialty_code:
+            found.append(GraduateOutcome.specialty_id.in_(
+                select(Specialty.id).where(Specialty.code == self.specialty_code)))
         if self.outcome:
             found.append(GraduateOutcome.outcome == self.outcome)
         return found
@@ -97,11 +99,21 @@ def filter_choices(user: User) -> dict:
         select(GraduateOutcome.graduation_year).where(scope).distinct()
         .order_by(GraduateOutcome.graduation_year.desc())
     ))
-    specialties = list(db.session.scalars(
-        select(Specialty).where(Specialty.id.in_(
-            select(GraduateOutcome.specialty_id).where(scope))).order_by(Specialty.code)
-    ))
+    # One choice per classifier code, however many colleges teach the specialty.
+    specialties = [
+        SpecialtyChoice(code, name) for code, name in db.session.execute(
+            select(Specialty.code, func.min(Specialty.name)).where(Specialty.id.in_(
+                select(GraduateOutcome.specialty_id).where(scope)))
+            .group_by(Specialty.code).order_by(Specialty.code)
+        )
+    ]
     return {"years": years, "specialties": specialties}
+
+
+@dataclass(frozen=True)
+class SpecialtyChoice:
+    code: str
+    name: str
 
 
 def _has_check(months: int) -> ColumnElement[bool]:

@@ -188,7 +188,7 @@ def _act(outcome_id: int, form, form_name: str, action, success: str):
             _refusal_to(form, refusal)
         else:
             db.session.commit()
-            flash(success, "success")
+            flash(success if isinstance(success, str) else success(), "success")
             return redirect(url_for(".show", outcome_id=outcome_id))
     outcome = get_scoped_or_404(GraduateOutcome, outcome_id)
     return _render_show(outcome, 400, **{form_name: form})
@@ -218,9 +218,20 @@ def record_offer(outcome_id: int):
 @roles_required(Role.EMPLOYER)
 def record_hire(outcome_id: int):
     form = HireForm()
-    return _act(outcome_id, form, "hire_form", lambda o: services.record_hire(
-        current_user, o, position=form.position.data, hired_on=form.hired_on.data,
-    ), _("Приём на работу записан."))
+    offer_before: list[OfferStatus] = []
+
+    def hire(outcome: GraduateOutcome) -> None:
+        offer_before.append(outcome.offer_status)
+        services.record_hire(current_user, outcome, position=form.position.data,
+                             hired_on=form.hired_on.data)
+
+    def done() -> str:
+        if offer_before and offer_before[0] != OfferStatus.ACCEPTED:
+            # A hire means the offer was accepted: say so rather than change it silently.
+            return _("Приём на работу записан; предложение о работе отмечено как принятое.")
+        return _("Приём на работу записан.")
+
+    return _act(outcome_id, form, "hire_form", hire, done)
 
 
 @bp.post("/<int:outcome_id>/checks")

@@ -7,7 +7,13 @@ from sqlalchemy import func, select
 
 from app import audit
 from app.domain.identifiers import birth_date_from_iin, has_valid_check_digit, mask_iin
-from app.domain.working_time import is_minor
+from app.domain.working_time import (
+    EARLIEST_BIRTH_YEAR,
+    MINIMUM_AGE,
+    age_on,
+    could_ever_train,
+    is_minor,
+)
 from app.extensions import db
 from app.models import (
     College,
@@ -37,6 +43,19 @@ def checked_iin(value: str | None, field: str = "iin") -> str:
     if not has_valid_check_digit(value):
         raise RuleViolation(_("ИИН указан с ошибкой: не сходится контрольная цифра."), field)
     return value
+
+
+def _check_trainee_age(birth: date, today: date) -> None:
+    """Refuse an IIN whose birth date no trainee could have (a slip of the century digit)."""
+    if birth.year < EARLIEST_BIRTH_YEAR or birth > today:
+        day = birth.strftime("%d.%m.%Y")
+        raise RuleViolation(
+            _("По ИИН дата рождения — %(day)s: проверьте седьмую цифру ИИН (век рождения).",
+              day=day), "iin")
+    if not could_ever_train(birth, today):
+        raise RuleViolation(
+            _("По ИИН студенту %(age)s лет: практику проходят не младше %(min)s лет. "
+              "Проверьте ИИН.", age=age_on(birth, today), min=MINIMUM_AGE), "iin")
 
 
 def duplicate_email_message() -> str:
@@ -98,6 +117,7 @@ def _student_fields(college_id: int, full_name: str, iin: str, group_id: int,
         "guardian_phone": checks.phone(guardian_phone, "guardian_phone"),
     }
     fields["birth_date"] = birth_date_from_iin(fields["iin"])
+    _check_trainee_age(fields["birth_date"], today)
     owner = db.session.scalar(select(Group.college_id).where(Group.id == group_id))
     if owner is None or owner != college_id:
         raise RuleViolation(_("Выберите группу своего колледжа."), "group_id")

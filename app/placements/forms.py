@@ -42,7 +42,10 @@ class PlacementForm(BaseForm):
 
         self.student_id.choices = options(students, _l("— выберите —"))
         self.mentor_id.choices = options(mentors, _l("— выберите —"))
-        self.department_id.choices = options(departments, _l("— не указан —"))
+        self.department_id.choices = [
+            SelectChoice("", _l("— не указан —")),
+            *(SelectChoice(v, name, optgroup=enterprise) for v, name, enterprise in departments),
+        ]
 
     def terms(self) -> dict:
         """The submitted terms as service keyword arguments."""

@@ -127,16 +127,21 @@ def mentor_choices(college_id: int) -> list[tuple[int, str]]:
     return [(row.id, f"{row.full_name} · {row.name}") for row in rows]
 
 
-def department_choices(college_id: int) -> list[tuple[int, str]]:
-    """Workshops of the college's partner enterprises."""
-    rows = db.session.execute(
+def department_choices(college_id: int, mentor_id: int | None = None
+                       ) -> list[tuple[int, str, str]]:
+    """Workshops as (id, name, enterprise): of the mentor's enterprise when a mentor is chosen,
+    else of every partner enterprise of the college (the form groups them by enterprise)."""
+    stmt = (
         select(Department.id, Department.name, Enterprise.name.label("enterprise"))
         .join(Enterprise, Department.enterprise_id == Enterprise.id)
         .join(Partnership, Partnership.enterprise_id == Enterprise.id)
         .where(Partnership.college_id == college_id)
         .order_by(Enterprise.name, Department.name)
     )
-    return [(row.id, f"{row.enterprise} · {row.name}") for row in rows]
+    if mentor_id is not None:
+        stmt = stmt.where(Enterprise.id == select(User.enterprise_id).where(
+            User.id == mentor_id, User.role == Role.MENTOR).scalar_subquery())
+    return [(row.id, row.name, row.enterprise) for row in db.session.execute(stmt)]
 
 
 def placement_page(placement_id: int, user: User) -> Placement | None:

@@ -1,8 +1,9 @@
 """Placement changes and the rules that guard them: each raises RuleViolation before writing.
 
-Counts behind the caps are re-checked inside the transaction, after locking the student, the
-mentor and the enterprise rows (FOR UPDATE on PostgreSQL; SQLite serialises writers itself), so
-two coordinators cannot both take the last place.
+Counts behind the caps are re-checked inside the transaction, after locking: the student, the
+mentor and the enterprise rows FOR UPDATE on PostgreSQL, the whole database (BEGIN IMMEDIATE) on
+SQLite — so two coordinators cannot both take the last place. The placement itself is read
+again under the lock and carries a version, so a double activation is one activation.
 """
 
 from datetime import date
@@ -11,8 +12,11 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import changes_of, record
+from app.database import lock_for_counting
 from app.domain.working_time import is_minor
 from app.extensions import db
 from app.labels import label, register_actions
@@ -70,6 +74,7 @@ def create_placement(
     """
     _require_coordinator_of(actor, college_id)
     _check_terms(start_date, end_date, required_hours, agreement_number)
+    lock_for_counting(db.session)
     student, mentor = _lock_people(college_id, student_id, mentor_id)
     same = db.session.scalar(
         select(Placement).where(
@@ -108,6 +113,7 @@ def update_placement(actor: User, placement: Placement, **fields: Any) -> Placem
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    _read_again_locked(placement)
     if placement.status != PlacementStatus.DRAFT:
         raise RuleViolation(_("Изменять можно только черновик договора."))
     new = {key: getattr(placement, key) for key in EDITABLE} | fields
@@ -132,6 +138,7 @@ def update_placement(actor: User, placement: Placement, **fields: Any) -> Placem
 def activate_placement(actor: User, placement: Placement, today: date) -> Placement:
     """Put a draft into force once the student, mentor and enterprise can take it."""
     _require_coordinator_of(actor, placement.college_id)
+    _read_again_locked(placement)
     if placement.status != PlacementStatus.DRAFT:
         raise RuleViolation(_("Ввести в действие можно только черновик договора."))
     if placement.end_date < today:
@@ -163,13 +170,18 @@ def activate_placement(actor: User, placement: Placement, today: date) -> Placem
     _check_intake(enterprise, placement.start_date, placement.id)
     placement.status = PlacementStatus.ACTIVE
     placement.activated_at = utcnow()
-    _record_change(actor, "activated", placement)
+    try:
+        _record_change(actor, "activated", placement)
+    except IntegrityError:
+        # The partial unique index: another active placement of the student, committed meanwhile.
+        raise RuleViolation(_("У студента уже есть действующий договор."), "student_id") from None
     return placement
 
 
 def complete_placement(actor: User, placement: Placement, today: date) -> Placement:
     """Close an active placement whose mentor has submitted the final assessment."""
     _require_coordinator_of(actor, placement.college_id)
+    _read_again_locked(placement)
     if placement.status != PlacementStatus.ACTIVE:
         raise RuleViolation(_("Завершить можно только действующий договор."))
     final = db.session.scalar(
@@ -195,6 +207,7 @@ def terminate_placement(actor: User, placement: Placement, on: date | None,
     The date is not in the future; for an active placement it lies within the term, for a draft
     (which may never have started) it is not before the day the draft was made."""
     _require_coordinator_of(actor, placement.college_id)
+    _read_again_locked(placement)
     if placement.status not in (PlacementStatus.DRAFT, PlacementStatus.ACTIVE):
         raise RuleViolation(
             _("Договор в статусе «%(status)s» расторгнуть нельзя.",
@@ -243,9 +256,21 @@ def _day(value: date) -> str:
 # --- the rules --------------------------------------------------------------------------------
 
 
+def _read_again_locked(placement: Placement) -> None:
+    """Take the lock, then read the placement as committed: the page's copy may be stale."""
+    lock_for_counting(db.session)
+    db.session.refresh(placement, with_for_update=True)
+
+
 def _record_change(actor: User, action: str, placement: Placement) -> None:
     changes = changes_of(placement)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # The version moved: someone changed the agreement since it was read.
+        raise RuleViolation(
+            _("Договор только что изменил другой пользователь: откройте его заново.")
+        ) from None
     record(actor, action, placement, changes)
 
 

@@ -70,8 +70,11 @@ def export(fmt: str):
 
 def _placement_form(college_id: int, obj=None) -> PlacementForm:
     form = PlacementForm(obj=obj)
+    # Once a mentor is chosen (a draft being edited, a form shown again), only the workshops
+    # of the mentor's enterprise are offered; before that they are grouped by enterprise.
+    mentor_id = form.mentor_id.data if isinstance(form.mentor_id.data, int) else None
     form.set_choices(queries.student_choices(college_id), queries.mentor_choices(college_id),
-                     queries.department_choices(college_id))
+                     queries.department_choices(college_id, mentor_id))
     return form
 
 

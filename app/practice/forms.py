@@ -3,11 +3,11 @@
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import Length
 
-from app.forms import ActionForm, BaseForm, strip_text
+from app.forms import ActionForm, BaseForm, BaseSubForm, strip_text
 
 
 def _optional_int(value) -> int | None:
@@ -22,6 +22,8 @@ def _optional_int(value) -> int | None:
 
 class HoursField(StringField):
     """Hours as typed: `7`, `7.5` or `7,5`; empty is None; anything else is an error."""
+
+    numeric = True  # the base form takes ASCII digits only
 
     def process_formdata(self, valuelist):
         text = (valuelist[0] if valuelist else "").strip().replace(",", ".")
@@ -54,7 +56,7 @@ class VersionField(HiddenField):
         self.data = int(text) if text.isdigit() else None
 
 
-class DayForm(Form):
+class DayForm(BaseSubForm):
     """One day of the week (no CSRF of its own: the week form carries it)."""
 
     work_date = HiddenField(filters=[strip_text])

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import changes_of, record
-from app.domain.working_time import MINIMUM_AGE, age_on, limit_for
+from app.domain.working_time import MINIMUM_AGE, age_on, limit_for, usable_hours_per_day
 from app.extensions import db
 from app.labels import register_actions
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, User
@@ -97,6 +97,12 @@ def daily_limit_violation(birth: date | None, day: date, hours: Decimal) -> str 
         return _("%(who)s не может работать: по закону — не младше %(min)s лет.",
                  who=_who(age), min=MINIMUM_AGE)
     if hours > Decimal(str(limit.hours_per_day)):
+        usable = usable_hours_per_day(limit)
+        if usable != limit.hours_per_day:
+            # Say what the half-hour steps allow as well as what the law says.
+            return _("%(who)s может записать не более %(usable)s ч в день (по закону — "
+                     "%(limit)s ч, а часы указываются шагом в полчаса).",
+                     who=_who(age), usable=_hours(usable), limit=_hours(limit.hours_per_day))
         return _("%(who)s может работать не более %(limit)s ч в день.",
                  who=_who(age), limit=_hours(limit.hours_per_day))
     return None
