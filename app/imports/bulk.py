@@ -1,0 +1,50 @@
+"""Writing a whole file's rows in a few statements: inserts and updates in batches, audit rows too.
+
+The ORM's bulk forms are used (`insert(Model)` / `update(Model)` with a list of dicts): SQLAlchemy
+sends them as batched multi-row statements (insertmanyvalues) or one executemany, so the number of
+statements does not grow with the rows beyond one per thousand.
+"""
+
+from typing import Any
+
+from sqlalchemy import insert, update
+
+from app.extensions import db
+from app.models import AuditEvent, User, utcnow
+
+
+def insert_returning_ids(model: type, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows; the new ids, in the order of the rows."""
+    if not rows:
+        return []
+    result = db.session.execute(
+        insert(model).returning(model.id, sort_by_parameter_order=True), rows)
+    return [row[0] for row in result]
+
+
+def insert_rows(model: type, rows: list[dict[str, Any]]) -> None:
+    """Insert rows whose keys are known (no ids needed back)."""
+    if rows:
+        db.session.execute(insert(model), rows)
+
+
+def update_rows(model: type, rows: list[dict[str, Any]]) -> None:
+    """Update rows by primary key; every dict carries the same keys (one executemany)."""
+    if rows:
+        db.session.execute(update(model), rows)
+
+
+def record_events(actor: User | None, events: list[tuple[str, str, int, dict]]) -> None:
+    """Audit events (action, object type, object id, changes) in one batched insert.
+
+    The same rows `app.audit.record` writes one by one, with one timestamp for the whole import.
+    """
+    if not events:
+        return
+    now = utcnow()
+    actor_id = actor.id if actor is not None else None
+    insert_rows(AuditEvent, [
+        {"actor_id": actor_id, "action": action, "object_type": object_type,
+         "object_id": object_id, "changes": changes, "created_at": now}
+        for action, object_type, object_id, changes in events
+    ])
