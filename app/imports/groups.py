@@ -30,7 +30,7 @@ def group_key(code: str) -> str:
     return re.sub(r"\s+", "-", value)
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     value = name.lower().replace("ё", "е")
     value = re.sub(r"\([^)]*\)", " ", value)
     value = re.sub(r"[«»\"'.,]", " ", value)
@@ -79,10 +79,14 @@ class GroupPlan:
     new_specialties: dict[str, _NewSpecialty] = field(default_factory=dict)
     new_groups: dict[str, _NewGroup] = field(default_factory=dict)
     spellings: set[str] = field(default_factory=set)
+    # What the coordinator chose in the preview for names the college does not know:
+    # name key -> {"id": an existing specialty} or {"code": ..., "qualification": ...}.
+    choices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unresolved: dict[str, list[Any]] = field(default_factory=dict)  # key -> [name, rows]
 
     @classmethod
-    def load(cls, db, college_id: int) -> "GroupPlan":
-        plan = cls(college_id)
+    def load(cls, db, college_id: int, choices: dict | None = None) -> "GroupPlan":
+        plan = cls(college_id, choices=dict(choices or {}))
         plan.specialties = list(db.session.execute(
             select(Specialty.id, Specialty.code, Specialty.name, Specialty.qualification)
             .where(Specialty.college_id == college_id)))
@@ -114,6 +118,10 @@ class GroupPlan:
                                      "колледжа.", written=code[:40], code=existing.code))
             return ("id", existing.id)
         if unresolved is not None:
+            name = cells.text(values.get("specialty"))
+            if name and unresolved.field == "specialty":
+                entry = self.unresolved.setdefault(name_key(name), [name[:200], 0])
+                entry[1] += 1
             raise unresolved
         if wanted is None:
             raise RuleViolation(
@@ -142,6 +150,10 @@ class GroupPlan:
         self.new_groups[key] = _NewGroup(code, year, wanted, number, rows=1)
         return ("new", key)
 
+    def options(self) -> list[tuple[int, str]]:
+        """The college's specialties, for choosing one in the preview."""
+        return [(s.id, f"{s.code} {s.name}") for s in self.specialties]
+
     def _specialty_field(self, values: dict[str, Any]) -> str:
         return "specialty_code" if cells.text(values.get("specialty_code")) else "specialty"
 
@@ -150,6 +162,15 @@ class GroupPlan:
         """The specialty the row names, and a refusal if it names one the college lacks."""
         code = _code_key(cells.text(values.get("specialty_code")))
         name = cells.text(values.get("specialty"))
+        chosen = self.choices.get(name_key(name)) if name and not code else None
+        if chosen and "id" in chosen:
+            known = next((s for s in self.specialties if s.id == chosen["id"]), None)
+            if known is not None:  # only the college's own specialties can be chosen
+                return ("id", known.id), None
+        elif chosen and chosen.get("code"):
+            values = {**values, "specialty_code": chosen["code"],
+                      "qualification": chosen.get("qualification", "")}
+            code = _code_key(chosen["code"])
         if code:
             known = next((s for s in self.specialties if _code_key(s.code) == code), None)
             if known is not None:
@@ -171,7 +192,7 @@ class GroupPlan:
             return ("new", code), None
         if not name:
             return None, None
-        wanted = _name_key(name)
+        wanted = name_key(name)
         matches = [s for s in self.specialties if _matches(s, wanted)]
         if len(matches) == 1:
             return ("id", matches[0].id), None
@@ -234,6 +255,6 @@ class GroupPlan:
 
 def _matches(specialty: Any, wanted: str) -> bool:
     """A name the office wrote for a specialty: its name (shortened or not), code or trade."""
-    name = _name_key(specialty.name)
-    return (wanted in (name, _name_key(specialty.qualification), _name_key(specialty.code))
+    name = name_key(specialty.name)
+    return (wanted in (name, name_key(specialty.qualification), name_key(specialty.code))
             or name.startswith(wanted + " ") or wanted.startswith(name + " "))

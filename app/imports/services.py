@@ -51,6 +51,9 @@ class Outcome:
     notes: list[Problem] = field(default_factory=list)
     new_specialties: list[NewRecord] = field(default_factory=list)
     new_groups: list[NewRecord] = field(default_factory=list)
+    # Specialty names the college does not know, for the coordinator to choose: (key, name, rows).
+    unknown_specialties: list[tuple[str, str, int]] = field(default_factory=list)
+    specialty_options: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -70,14 +73,19 @@ class Outcome:
 
 
 def run_import(actor: User, college_id: int, table: Table, *, today: date,
-               write: bool) -> Outcome:
-    """Check every row of the table for the coordinator's college; with `write`, save them."""
+               write: bool, choices: dict | None = None) -> Outcome:
+    """Check every row of the table for the coordinator's college; with `write`, save them.
+
+    `choices` are the specialties the coordinator picked in the preview for names in the file
+    the college does not know (see `app.imports.groups`).
+    """
     from app.imports.enterprises import import_enterprises
     from app.imports.students import import_students
 
     outcome = Outcome(kind=table.kind, total=len(table.rows))
     if table.kind == "students":
-        import_students(actor, college_id, table, outcome, today=today, write=write)
+        import_students(actor, college_id, table, outcome, today=today, write=write,
+                        choices=choices)
     elif table.kind == "enterprises":
         import_enterprises(actor, college_id, table, outcome, write=write)
     else:

@@ -16,7 +16,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
@@ -34,6 +34,7 @@ class KeptUpload:
     kind: str
     filename: str
     data: bytes
+    choices: dict = field(default_factory=dict)  # what the coordinator chose in the preview
 
 
 def _folder() -> Path:
@@ -107,7 +108,8 @@ def claim(token: str, owner_id: int, was_imported: Callable[[str], bool]
         data = taken.read_bytes()
     except OSError:
         return Claim.MISSING, None
-    return Claim.READY, KeptUpload(token, owner_id, meta["kind"], meta["filename"], data)
+    return Claim.READY, KeptUpload(token, owner_id, meta["kind"], meta["filename"], data,
+                                   meta.get("choices") or {})
 
 
 def restore(kept: KeptUpload) -> None:
@@ -143,7 +145,19 @@ def peek(token: str, owner_id: int) -> KeptUpload | None:
         data = (folder / f"{token}.data").read_bytes()
     except (OSError, ValueError):
         return None
-    return KeptUpload(token, owner_id, meta["kind"], meta["filename"], data)
+    return KeptUpload(token, owner_id, meta["kind"], meta["filename"], data,
+                      meta.get("choices") or {})
+
+
+def choose(token: str, owner_id: int, choices: dict) -> bool:
+    """Remember the owner's choices for an upload still waiting; False if there is none."""
+    if peek(token, owner_id) is None:
+        return False
+    meta_path = _folder() / f"{token}.json"
+    meta = json.loads(meta_path.read_text())
+    meta["choices"] = choices
+    meta_path.write_text(json.dumps(meta))
+    return True
 
 
 def marker(token: str) -> str:

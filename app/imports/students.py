@@ -45,9 +45,9 @@ def guardian_missing_message() -> str:
 
 
 def import_students(actor: User, college_id: int, table: Table, outcome: Outcome, *,
-                    today: date, write: bool) -> None:
+                    today: date, write: bool, choices: dict | None = None) -> None:
     """Check every row (four queries whatever the file's length); with `write`, save them."""
-    groups = GroupPlan.load(db, college_id)
+    groups = GroupPlan.load(db, college_id, choices)
     iins = {cells.identifier(v.get("iin")) for _, v in table.rows} - {""}
     stored = {row.iin: row for row in db.session.execute(
         select(User.id, User.college_id, User.full_name, User.phone, User.email,
@@ -77,6 +77,9 @@ def import_students(actor: User, college_id: int, table: Table, outcome: Outcome
     specialties, new_groups = groups.described()
     outcome.new_specialties = [NewRecord(*item) for item in specialties]
     outcome.new_groups = [NewRecord(*item) for item in new_groups]
+    outcome.unknown_specialties = [(key, name, rows)
+                                   for key, (name, rows) in groups.unresolved.items()]
+    outcome.specialty_options = groups.options()
     for spelling in sorted(groups.spellings):
         outcome.note(None, spelling)
     outcome.created = sum(1 for row in rows if row.existing is None)

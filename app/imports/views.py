@@ -13,11 +13,12 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.imports import storage
 from app.imports.columns import KIND_LABELS, KINDS
-from app.imports.forms import UploadForm
+from app.imports.forms import SpecialtyChoicesForm, UploadForm
+from app.imports.groups import name_key
 from app.imports.reading import ImportRefused, Table, english_name, read_upload
 from app.imports.services import Outcome, example_rows, run_import
 from app.labels import register_actions
-from app.models import AuditEvent, College, Role, User
+from app.models import AuditEvent, College, Role, Specialty, User
 from app.security import roles_required
 from app.web import register_nav
 
@@ -66,7 +67,9 @@ def upload():
     actor = current_user._get_current_object()
     outcome = run_import(actor, actor.college_id, table, today=_today(), write=False)
     db.session.rollback()  # a preview writes nothing
-    token = storage.keep(actor.id, table.kind, upload.filename, data) if outcome.ok else None
+    # Kept when it can be confirmed, or once the coordinator has chosen the specialties.
+    token = (storage.keep(actor.id, table.kind, upload.filename, data)
+             if outcome.ok or outcome.unknown_specialties else None)
     return _preview(table, outcome, upload.filename, token)
 
 
@@ -84,12 +87,77 @@ def preview(token: str):
     except ImportRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("imports.upload"))
-    outcome = run_import(actor, actor.college_id, table, today=_today(), write=False)
+    outcome = run_import(actor, actor.college_id, table, today=_today(), write=False,
+                         choices=kept.choices)
     db.session.rollback()
-    return _preview(table, outcome, kept.filename, token if outcome.ok else None)
+    return _preview(table, outcome, kept.filename, token, kept.choices)
 
 
-def _preview(table: Table, outcome: Outcome, filename: str, token: str | None):
+@bp.post("/<token>/specialties")
+@roles_required(Role.COORDINATOR)
+def choose_specialties(token: str):
+    """Remember which specialty each unknown name of the file means, then preview again."""
+    actor = current_user._get_current_object()
+    if storage.peek(token, actor.id) is None:
+        flash(_("Этот файл уже импортирован или устарел: загрузите его снова."), "warning")
+        return redirect(url_for("imports.upload"))
+    form = SpecialtyChoicesForm()
+    options = [key for key, _label in _specialty_choices(_college_specialties(actor))]
+    for entry in form.entries:
+        entry.form.specialty.choices = options
+    if not form.validate_on_submit():
+        flash(_("Выберите специальность для каждого названия из файла."), "error")
+        return redirect(url_for("imports.preview", token=token))
+    choices: dict[str, dict] = {}
+    for entry in form.entries:
+        name, value = entry.form.name.data or "", entry.form.specialty.data
+        if not name or not value:
+            continue
+        if value == NEW:
+            code = entry.form.code.data or ""
+            if not code:
+                flash(_("Для новой специальности «%(name)s» укажите код классификатора.",
+                        name=name[:60]), "error")
+                return redirect(url_for("imports.preview", token=token))
+            choices[name_key(name)] = {"code": code,
+                                       "qualification": entry.form.qualification.data or ""}
+        else:
+            choices[name_key(name)] = {"id": int(value)}
+    storage.choose(token, actor.id, choices)
+    return redirect(url_for("imports.preview", token=token))
+
+
+NEW = "new"
+
+
+def _college_specialties(actor: User) -> list[tuple[int, str]]:
+    return [(row.id, f"{row.code} {row.name}") for row in db.session.execute(
+        select(Specialty.id, Specialty.code, Specialty.name)
+        .where(Specialty.college_id == actor.college_id).order_by(Specialty.code))]
+
+
+def _specialty_choices(options: list[tuple[int, str]]) -> list[tuple[str, str]]:
+    return ([("", _("— выберите —"))] + [(str(i), label) for i, label in options]
+            + [(NEW, _("создать новую специальность с этим названием"))])
+
+
+def _choice_form(outcome: Outcome, choices: dict) -> SpecialtyChoicesForm | None:
+    if not outcome.unknown_specialties:
+        return None
+    entries = []
+    for key, name, _rows in outcome.unknown_specialties:
+        chosen = choices.get(key) or {}
+        value = str(chosen["id"]) if "id" in chosen else NEW if chosen else ""
+        entries.append({"name": name, "specialty": value, "code": chosen.get("code", ""),
+                        "qualification": chosen.get("qualification", "")})
+    form = SpecialtyChoicesForm(formdata=None, data={"entries": entries})
+    for entry in form.entries:
+        entry.form.specialty.choices = _specialty_choices(outcome.specialty_options)
+    return form
+
+
+def _preview(table: Table, outcome: Outcome, filename: str, token: str | None,
+             choices: dict | None = None):
     keys = list(table.headers)
     notes = outcome.notes_by_row()
     # The first rows, and every row with a note further down, so each note is seen on its row.
@@ -99,6 +167,9 @@ def _preview(table: Table, outcome: Outcome, filename: str, token: str | None):
         "imports/preview.html", table=table, outcome=outcome, filename=filename, token=token,
         keys=keys, sample=sample, kind_label=KIND_LABELS[table.kind],
         confirm_form=ActionForm(), notes_by_row=notes,
+        choice_form=_choice_form(outcome, choices or {}) if token else None,
+        rows_of={key: rows for key, _name, rows in outcome.unknown_specialties},
+        name_key=name_key,
     )
 
 
@@ -147,7 +218,8 @@ def _confirmed(actor: User, kept: storage.KeptUpload):
         storage.restore(kept)
         flash(refusal.message, "error")
         return redirect(url_for("imports.upload"))
-    outcome = run_import(actor, actor.college_id, table, today=_today(), write=True)
+    outcome = run_import(actor, actor.college_id, table, today=_today(), write=True,
+                         choices=kept.choices)
     if not outcome.ok:
         # The data changed since the preview: nothing is written, the problems are shown.
         db.session.rollback()
