@@ -60,6 +60,8 @@ def _token(page: str) -> str | None:
 
 def _problems(page: str) -> list[tuple[str, str, str]]:
     """The rows of the problems table: (row, column, message)."""
+    if 'id="problems-heading"' not in page:
+        return []
     body = page.split('id="problems-heading"', 1)[-1].split("</tbody>", 1)[0]
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]

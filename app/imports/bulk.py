@@ -13,13 +13,18 @@ from app.extensions import db
 from app.models import AuditEvent, User, utcnow
 
 
-def insert_returning_ids(model: type, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert the rows; the new ids, in the order of the rows."""
+def insert_returning_ids(model: type, rows: list[dict[str, Any]], key: str) -> list[int]:
+    """Insert the rows; the new ids in the order of the rows, matched by a unique `key` column.
+
+    (Asking the database to keep the parameters' order instead makes SQLAlchemy send one
+    statement per row on SQLite.)
+    """
     if not rows:
         return []
     result = db.session.execute(
-        insert(model).returning(model.id, sort_by_parameter_order=True), rows)
-    return [row[0] for row in result]
+        insert(model).returning(model.id, getattr(model, key)), rows)
+    ids = {value: new_id for new_id, value in result}
+    return [ids[row[key]] for row in rows]
 
 
 def insert_rows(model: type, rows: list[dict[str, Any]]) -> None:

@@ -68,7 +68,7 @@ def import_enterprises(actor: User, college_id: int, table: Table, outcome: Outc
 
 def _write(actor: User, college_id: int, rows: list[tuple[str, dict[str, Any], Any]]) -> None:
     new = [(bin_, fields) for bin_, fields, existing in rows if existing is None]
-    ids = bulk.insert_returning_ids(Enterprise, [{"bin": b, **f} for b, f in new])
+    ids = bulk.insert_returning_ids(Enterprise, [{"bin": b, **f} for b, f in new], "bin")
     events = [("created", "enterprises", new_id,
                {"bin": [None, b], **{k: [None, v] for k, v in f.items() if v not in ("", 0)}})
               for (b, f), new_id in zip(new, ids, strict=True)]

@@ -135,6 +135,8 @@ class GroupPlan:
                     _("Группа «%(code)s» в строке %(row)s указана с другой специальностью.",
                       code=new.code, row=new.first_row), self._specialty_field(values))
             new.rows += 1
+            if wanted[0] == "new":
+                self.new_specialties[wanted[1]].rows += 1
             return ("new", key)
         code = checks.text(code, "group", 30)
         year = cells.whole_number(values.get("intake_year"), "intake_year")
@@ -228,7 +230,7 @@ class GroupPlan:
         used = [s for s in self.new_specialties.values() if s.rows]
         ids = bulk.insert_returning_ids(Specialty, [
             {"college_id": self.college_id, "code": s.code, "name": s.name,
-             "qualification": s.qualification} for s in used])
+             "qualification": s.qualification} for s in used], "code")
         events = []
         for specialty, new_id in zip(used, ids, strict=True):
             specialty.id = new_id
@@ -242,7 +244,7 @@ class GroupPlan:
             specialty_id = value if kind == "id" else self.new_specialties[value].id
             rows.append({"college_id": self.college_id, "code": group.code,
                          "intake_year": group.intake_year, "specialty_id": specialty_id})
-        ids = bulk.insert_returning_ids(Group, rows)
+        ids = bulk.insert_returning_ids(Group, rows, "code")
         created: dict[str, int] = {}
         for (key, group), row, new_id in zip(groups, rows, ids, strict=True):
             group.id = created[key] = new_id

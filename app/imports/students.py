@@ -139,7 +139,7 @@ def _write(actor: User, college_id: int, rows: list[_Row], new_groups: dict[str,
     ids = bulk.insert_returning_ids(User, [
         {"role": Role.STUDENT, "college_id": college_id, "password_hash": None,
          "active": True, "session_version": 1, **{k: row.fields[k] for k in USER_FIELDS}}
-        for row in new])
+        for row in new], "email")
     bulk.insert_rows(StudentProfile, [
         {"user_id": user_id, "iin": row.fields["iin"],
          **{k: row.fields[k] for k in PROFILE_FIELDS}}
