@@ -202,10 +202,9 @@ class GroupPlan:
             return None, RuleViolation(
                 _("Название «%(name)s» подходит к нескольким специальностям колледжа: "
                   "укажите код специальности.", name=name[:60]), "specialty")
+        # The preview offers to choose or create it; the row only names it.
         return None, RuleViolation(
-            _("Специальности «%(name)s» нет в колледже. Чтобы создать её вместе с группой, "
-              "добавьте столбец «Код специальности» с кодом классификатора, или заведите её "
-              "в разделе специальностей.", name=name[:60]), "specialty")
+            _("Специальности «%(name)s» нет в колледже.", name=name[:60]), "specialty")
 
     def _label(self, ref: tuple[str, Any]) -> str:
         if ref[0] == "new":

@@ -29,6 +29,7 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+    short: str = ""  # a note's few words, for the badge on its row
 
 
 @dataclass(frozen=True)
@@ -62,13 +63,15 @@ class Outcome:
     def refuse(self, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(row, column, message))
 
-    def note(self, row: int | None, message: str) -> None:
-        self.notes.append(Problem(row, None, message))
+    def note(self, row: int | None, message: str, short: str = "") -> None:
+        self.notes.append(Problem(row, None, message, short))
 
     def notes_by_row(self) -> dict[int | None, list[str]]:
+        """The badges of each row with a note."""
         found: dict[int | None, list[str]] = {}
         for note in self.notes:
-            found.setdefault(note.row, []).append(note.message)
+            if note.row is not None:
+                found.setdefault(note.row, []).append(note.short or note.message)
         return found
 
 

@@ -72,7 +72,7 @@ def import_students(actor: User, college_id: int, table: Table, outcome: Outcome
         fields = row.fields
         if is_minor(fields["birth_date"], today) and not (
                 fields["guardian_name"] and fields["guardian_phone"]):
-            outcome.note(number, guardian_missing_message())
+            outcome.note(number, guardian_missing_message(), _("нет данных родителя"))
         rows.append(row)
     specialties, new_groups = groups.described()
     outcome.new_specialties = [NewRecord(*item) for item in specialties]
