@@ -16,6 +16,7 @@ from app.domain.identifiers import make_bin, make_iin
 from app.extensions import db
 from app.models import AuditEvent, Enterprise, Group, Partnership, Role, Specialty, User
 from tests import builders
+from tests.test_imports import _problems
 
 
 @pytest.fixture
@@ -208,3 +209,67 @@ def test_a_confirmation_refused_by_changed_data_keeps_nothing_half_written(login
     db.session.expire_all()
     assert db.session.get(Enterprise, owned.id).name == owned.name
     assert _count(Partnership, Partnership.college_id == coordinator.college_id) == 3
+
+
+# --- placements -------------------------------------------------------------------------------
+
+
+def _placements_world(students: int):
+    from tests.builders_placements import world
+
+    w = world(capacity=1000, trainee_cap=100)
+    people = [w.student] + [builders.student(w.group) for _ in range(students - 1)]
+    return w, people
+
+
+def _placements_file(w, people, start="01.09.2026", end="25.12.2026") -> bytes:
+    lines = ["ИИН студента;БИН предприятия;E-mail наставника;Начало;Окончание;Часы;Цех"]
+    department = w.mentor.mentor_profile.department.name
+    lines += [f"{s.student_profile.iin};{w.enterprise.bin};{w.mentor.email};{start};{end};480;"
+              f"{department}" for s in people]
+    return "\n".join(lines).encode("utf-8")
+
+
+def test_placement_statements_do_not_grow_with_the_rows(login_as, query_counter, client):
+    from app.models import Placement
+
+    counts = []
+    for size in (10, 120):
+        w, people = _placements_world(size)
+        data = _placements_file(w, people)
+        client = login_as(w.coordinator)
+        with query_counter() as preview:
+            page = _upload(client, "placements", "p.csv", data).get_data(as_text=True)
+        with query_counter() as confirm:
+            assert client.post(f"/imports/{_token(page)}/confirm").status_code == 302
+        counts.append((preview.count, confirm.count))
+        assert _count(Placement, Placement.college_id == w.college.id) == size
+        client.post("/logout")
+    assert counts[0] == counts[1], counts
+    assert _count(AuditEvent, AuditEvent.action == "created",
+                  AuditEvent.object_type == "placements") == 130
+
+
+def test_placement_rows_count_against_each_other(login_as):
+    from tests.builders_placements import world
+
+    w = world(capacity=2)
+    second, third = builders.student(w.group), builders.student(w.group)
+    rows = [
+        (w.student, "01.09.2026", "25.12.2026"),
+        (w.student, "01.12.2026", "30.04.2027"),  # overlaps the row above
+        (second, "01.09.2026", "25.12.2026"),
+        (third, "01.09.2026", "25.12.2026"),  # the enterprise's two places are taken above
+        (third, "10.01.2027", "30.04.2027"),  # another year: a place is free
+    ]
+    lines = ["ИИН студента;БИН предприятия;E-mail наставника;Начало;Окончание;Часы"]
+    lines += [f"{s.student_profile.iin};{w.enterprise.bin};{w.mentor.email};{a};{b};300"
+              for s, a, b in rows]
+    client = login_as(w.coordinator)
+    page = _upload(client, "placements", "p.csv", "\n".join(lines).encode()).get_data(
+        as_text=True)
+    assert _problems(page) == [
+        ("3", "Начало", "Даты пересекаются с договором этого студента в строке 2."),
+        ("5", "Начало", f"У предприятия «{w.enterprise.name}» не осталось мест на 2026 год "
+                        "(2 в год)."),
+    ]

@@ -13,18 +13,21 @@ from app.extensions import db
 from app.models import AuditEvent, User, utcnow
 
 
-def insert_returning_ids(model: type, rows: list[dict[str, Any]], key: str) -> list[int]:
-    """Insert the rows; the new ids in the order of the rows, matched by a unique `key` column.
+def insert_returning_ids(model: type, rows: list[dict[str, Any]],
+                         key: str | tuple[str, ...]) -> list[int]:
+    """Insert the rows; the new ids in the order of the rows, matched by their unique `key`
+    (a column, or columns whose values together tell the new rows apart).
 
     (Asking the database to keep the parameters' order instead makes SQLAlchemy send one
     statement per row on SQLite.)
     """
     if not rows:
         return []
+    keys = (key,) if isinstance(key, str) else key
     result = db.session.execute(
-        insert(model).returning(model.id, getattr(model, key)), rows)
-    ids = {value: new_id for new_id, value in result}
-    return [ids[row[key]] for row in rows]
+        insert(model).returning(model.id, *(getattr(model, k) for k in keys)), rows)
+    ids = {tuple(found[1:]): found[0] for found in result}
+    return [ids[tuple(row[k] for k in keys)] for row in rows]
 
 
 def insert_rows(model: type, rows: list[dict[str, Any]]) -> None:

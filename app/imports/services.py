@@ -1,22 +1,17 @@
 """Importing the rows of a file: every problem reported by row and column, all or nothing.
 
-Students and enterprises are checked in bulk: what the file refers to is loaded in one query per
-kind of record, every row is checked in Python by the same rules the forms use, and only a
-confirmed import writes, in batches. `run_import` writes inside the current transaction; the
-caller commits only when there are no problems and rolls back otherwise.
+Every kind is checked in bulk: what the file refers to is loaded in one query per kind of record,
+every row is checked in Python by the same rules the forms use, and only a confirmed import
+writes, in batches, inside the current transaction; the caller commits only when there are no
+problems and rolls back otherwise. A preview writes nothing at all.
 """
-# Savepoints are avoided on purpose: with the stdlib sqlite3 driver's default transaction
-# handling a RELEASE SAVEPOINT outside an explicit BEGIN commits, which would break "nothing
-# written" on SQLite.
 
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
 from app.imports.reading import Table
 from app.models import User
 from app.rules import RuleViolation
@@ -83,6 +78,7 @@ def run_import(actor: User, college_id: int, table: Table, *, today: date,
     the college does not know (see `app.imports.groups`).
     """
     from app.imports.enterprises import import_enterprises
+    from app.imports.placements import import_placements
     from app.imports.students import import_students
 
     outcome = Outcome(kind=table.kind, total=len(table.rows))
@@ -92,7 +88,7 @@ def run_import(actor: User, college_id: int, table: Table, *, today: date,
     elif table.kind == "enterprises":
         import_enterprises(actor, college_id, table, outcome, write=write)
     else:
-        _placements_row_by_row(actor, college_id, table, outcome)
+        import_placements(actor, college_id, table, outcome, write=write)
     return outcome
 
 
@@ -112,43 +108,6 @@ def refused(outcome: Outcome, table: Table, number: int, refusal: RuleViolation,
     """Report a rule's refusal on the row, under the column the field comes from."""
     column = (columns or {}).get(refusal.field or "", refusal.field)
     outcome.refuse(number, table.title_of(column) if column else None, refusal.message)
-
-
-# Service fields named by a RuleViolation -> the import column they come from.
-PLACEMENT_FIELDS = {"student_id": "iin", "mentor_id": "mentor_email",
-                    "department_id": "department"}
-
-
-def _placements_row_by_row(actor: User, college_id: int, table: Table, outcome: Outcome) -> None:
-    from sqlalchemy import func, select
-
-    from app.imports.placements import PlacementRows
-    from app.models import Placement
-
-    def count() -> int:
-        return db.session.scalar(select(func.count()).select_from(Placement).where(
-            Placement.college_id == college_id)) or 0
-
-    importer = PlacementRows(actor, college_id, table)
-    before = count()
-    seen: dict[Any, int] = {}
-    for number, values in table.rows:
-        if repeated_row(outcome, seen, importer.key(values), number):
-            continue
-        try:
-            # No savepoint per row: the service refuses before it writes, and a file with
-            # any problem is never committed, so a refused row leaves nothing behind.
-            importer.save(values)
-            db.session.flush()
-        except RuleViolation as refusal:
-            refused(outcome, table, number, refusal, PLACEMENT_FIELDS)
-        except IntegrityError:
-            db.session.rollback()
-            outcome.refuse(number, None, _("Строка противоречит данным, уже записанным в "
-                                           "системе. Следующие строки не проверены."))
-            return
-    outcome.created = count() - before
-    outcome.updated = outcome.total - outcome.created - len({p.row for p in outcome.problems})
 
 
 def example_rows(kind: str) -> list[list[str]]:
