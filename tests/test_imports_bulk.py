@@ -273,3 +273,26 @@ def test_placement_rows_count_against_each_other(login_as):
         ("5", "Начало", f"У предприятия «{w.enterprise.name}» не осталось мест на 2026 год "
                         "(2 в год)."),
     ]
+
+
+def test_a_duplicate_written_meanwhile_is_told_and_nothing_is_half_written(login_as,
+                                                                          monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    import app.imports.bulk as bulk
+
+    client = login_as(builders.coordinator())
+    page = _upload(client, "students", "s.csv", _students_file(4)).get_data(as_text=True)
+    token = _token(page)
+    real = bulk.insert_rows
+
+    def unique_index_says_no(model, rows):
+        raise IntegrityError("INSERT", {}, Exception("duplicate key value"))
+
+    monkeypatch.setattr(bulk, "insert_rows", unique_index_says_no)
+    response = client.post(f"/imports/{token}/confirm", follow_redirects=True)
+    assert "в системе появились те же данные" in response.get_data(as_text=True)
+    assert _count(User, User.role == Role.STUDENT) == 0 and _count(Group) == 0
+    monkeypatch.setattr(bulk, "insert_rows", real)
+    assert client.post(f"/imports/{token}/confirm").status_code == 302
+    assert _count(User, User.role == Role.STUDENT) == 4

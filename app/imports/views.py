@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.extensions import db
@@ -200,6 +201,13 @@ def confirm(token: str):
         return redirect(url_for("imports.upload"))
     try:
         response = _confirmed(actor, kept)
+    except IntegrityError:
+        # Someone wrote the same IIN, e-mail or code between our checks and our insert.
+        db.session.rollback()
+        storage.restore(kept)
+        flash(_("Пока шёл импорт, в системе появились те же данные (ИИН, почта или код): "
+                "ничего не записано. Проверьте файл снова."), "error")
+        return redirect(url_for("imports.preview", token=token))
     except Exception:
         # Whatever broke, nothing is written and the upload waits to be confirmed again.
         db.session.rollback()
