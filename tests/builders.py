@@ -135,9 +135,15 @@ def mentor(enterprise_: Enterprise | None = None, trainee_cap: int = 8, **kw) ->
 
 def student(group_: Group | None = None, born: date = date(2005, 4, 12), **kw) -> User:
     group_ = group_ or group()
+    # A student who may still be a minor on a placement has a guardian on file, as the
+    # student form requires (activation refuses a minor without one).
+    young = born > date.today() - timedelta(days=19 * 366)
+    guardian_name = kw.pop("guardian_name", "Родитель Тестовый" if young else "")
+    guardian_phone = kw.pop("guardian_phone", "+7 700 000 00 01" if young else "")
     obj = user(Role.STUDENT, college=group_.college, **kw)
     db.session.add(StudentProfile(user=obj, iin=make_iin(born, _n() * 10), birth_date=born,
-                                  group=group_))
+                                  group=group_, guardian_name=guardian_name,
+                                  guardian_phone=guardian_phone))
     db.session.flush()
     return obj
 

@@ -33,7 +33,7 @@ STUDENT_COLUMNS = (
                                     "full name", "name", "student", "аты-жөні"), required=True),
     Column("iin", _l("ИИН"), ("иин", "иин студента", "iin", "жсн"), kind="iin", required=True),
     Column("group", _l("Группа"), ("группа", "группа (код)", "код группы", "group",
-                                   "group code", "топ"), required=True),
+                                   "group code", "топ", "топ коды", "оқу тобы"), required=True),
     Column("birth_date", _l("Дата рождения"), ("дата рождения", "д.р", "дата рожд",
                                                "birth date", "date of birth", "birthday",
                                                "туған күні"), kind="date"),
@@ -43,14 +43,30 @@ STUDENT_COLUMNS = (
                                               "электронная почта", "почта", "e-mail студента"),
            kind="email"),
     Column("guardian_name", _l("Родитель / законный представитель"),
-           ("родитель", "родитель / законный представитель", "законный представитель",
-            "фио родителя", "родитель (фио)", "guardian", "parent", "guardian name",
-            "parent name")),
+           ("родитель", "родитель / законный представитель", "родитель/законный представитель",
+            "законный представитель", "фио родителя", "родитель (фио)",
+            "фио законного представителя", "фио родителя (законного представителя)",
+            "ата-анасы", "ата-ана", "заңды өкілі", "ата-анасының аты-жөні",
+            "заңды өкілінің аты-жөні", "guardian", "parent", "guardian name", "parent name",
+            "parent/guardian", "parent / guardian", "legal representative")),
     Column("guardian_phone", _l("Телефон родителя"),
-           ("телефон родителя", "телефон представителя", "guardian phone", "parent phone")),
-    # Shown in office lists beside the group; the group already carries the specialty.
-    Column("specialty", _l("Специальность"), ("специальность", "specialty", "speciality",
-                                              "мамандық")),
+           ("телефон родителя", "телефон представителя", "телефон законного представителя",
+            "тел. родителя", "тел родителя", "контакт родителя", "ата-анасының телефоны",
+            "заңды өкілінің телефоны", "ата-ана телефоны", "guardian phone", "parent phone",
+            "guardian's phone", "parent's phone", "guardian telephone")),
+    # The group carries the specialty; for a group the college does not have yet, the
+    # specialty (by classifier code, or by a name the college already uses) says where it goes.
+    Column("specialty", _l("Специальность"), ("специальность", "название специальности",
+                                              "specialty", "speciality", "specialty name",
+                                              "мамандық", "мамандық атауы")),
+    Column("specialty_code", _l("Код специальности"),
+           ("код специальности", "шифр специальности", "шифр", "код", "specialty code",
+            "speciality code", "мамандық коды", "мамандықтың коды")),
+    Column("qualification", _l("Квалификация"), ("квалификация", "qualification",
+                                                 "біліктілік")),
+    Column("intake_year", _l("Год набора"), ("год набора", "год поступления", "набор",
+                                             "intake year", "year of intake", "intake",
+                                             "қабылдау жылы", "түскен жылы"), kind="int"),
 )
 
 ENTERPRISE_COLUMNS = (
@@ -97,8 +113,9 @@ PLACEMENT_COLUMNS = (
                                                       "договор", "agreement number",
                                                       "agreement", "contract number")),
     Column("parent_consent_on", _l("Согласие родителя"),
-           ("согласие родителя", "дата согласия родителя", "parent consent",
-            "parental consent"), kind="date"),
+           ("согласие родителя", "дата согласия родителя", "согласие законного представителя",
+            "ата-ана келісімі", "ата-анасының келісімі", "parent consent", "parental consent",
+            "guardian consent"), kind="date"),
 )
 
 KINDS: dict[str, tuple[Column, ...]] = {

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import SelectField
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
-from app.forms import BaseForm
+from app.forms import BaseForm, strip_text
 from app.imports.columns import KIND_LABELS
 
 
@@ -16,3 +17,18 @@ class UploadForm(BaseForm):
         validate_choice=True,
     )
     file = FileField(_l("Файл CSV или XLSX"))
+
+
+class SpecialtyChoice(Form):
+    """For one specialty name the college does not know: an existing one, or a new one."""
+
+    name = HiddenField(filters=[strip_text])
+    specialty = SelectField(_l("Специальность колледжа"), choices=[], validate_choice=True)
+    code = StringField(_l("Код классификатора для новой специальности"),
+                       filters=[strip_text], validators=[Length(max=20)])
+    qualification = StringField(_l("Квалификация (для новой специальности)"),
+                                filters=[strip_text], validators=[Length(max=200)])
+
+
+class SpecialtyChoicesForm(BaseForm):
+    entries = FieldList(FormField(SpecialtyChoice), max_entries=100)

@@ -149,6 +149,14 @@ def activate_placement(actor: User, placement: Placement, today: date) -> Placem
     if enterprise.id != placement.enterprise_id:
         raise RuleViolation(_("Наставник больше не работает на этом предприятии."), "mentor_id")
     profile = student.student_profile
+    if is_minor(profile.birth_date, placement.start_date) and not (
+            profile.guardian_name and profile.guardian_phone):
+        # Imported office lists may lack them: the student is on record, the agreement waits.
+        raise RuleViolation(
+            _("Студенту на дату начала нет 18 лет, а родитель или законный представитель не "
+              "указан: сначала укажите его имя и телефон в карточке студента."),
+            "student_id",
+        )
     if is_minor(profile.birth_date, placement.start_date) and placement.parent_consent_on is None:
         raise RuleViolation(
             _("Студенту на дату начала нет 18 лет: сначала укажите дату согласия родителя."),
