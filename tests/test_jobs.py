@@ -187,7 +187,7 @@ def test_a_group_out_of_the_owners_scope_fails_the_job_in_words(app):
     db.session.commit()  # runs at once in tests
     job = _job(job.id)
     assert job.status == JobStatus.FAILED
-    assert job.error == "Группа не найдена или больше вам не доступна."
+    assert job.error == "Группа не найдена или больше вам недоступна."
     assert db.session.query(IssuedDocument).count() == 0
 
 

@@ -35,7 +35,7 @@ def group_diaries(job: Job, progress: Progress) -> JobResult:
     owner = job.owner
     group = db.session.scalar(scoped(Group, owner).where(Group.id == job.params["group_id"]))
     if group is None:
-        raise JobFailure(_("Группа не найдена или больше вам не доступна."))
+        raise JobFailure(_("Группа не найдена или больше вам недоступна."))
     locale = job.params["locale"]
     placements = documents.group_placements(group)
     entries = documents.approved_entries([p.id for p in placements])
