@@ -73,6 +73,7 @@ def base_config(instance_path: Path) -> dict:
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "shakirt"),
         "JOB_TIMEOUT": int(os.environ.get("JOB_TIMEOUT", 3600)),
         "JOB_RESULTS_DIR": os.environ.get("JOB_RESULTS_DIR", str(instance_path / "job-results")),
+        "JOB_RESULT_DAYS": int(os.environ.get("JOB_RESULT_DAYS", 7)),
         "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 5)),
         # Schedules of the RQ cron scheduler (`flask jobs scheduler`), cron syntax in UTC.
         "SCHEDULE_MENTOR_DIGEST": os.environ.get("SCHEDULE_MENTOR_DIGEST", "0 3 * * 1-5"),

@@ -254,6 +254,20 @@ def test_unreachable_redis_falls_back_to_running_in_process(app, caplog):
     assert "Redis at REDIS_URL is not reachable" in caplog.text
 
 
+def test_old_result_files_are_removed_and_the_page_says_so(login_as, runner):
+    group, _placements = _group_with_diaries()
+    client = login_as(builders.coordinator(group.college))
+    job_id = _start_zip(client, group, lang="ru")
+    assert runner.invoke(args=["jobs", "clean"]).output == "Result files removed: 0\n"
+    job = _job(job_id)
+    job.finished_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    assert runner.invoke(args=["jobs", "clean"]).output == "Result files removed: 1\n"
+    assert not jobs.results_dir(job_id).exists()
+    assert client.get(f"/jobs/{job_id}/result").status_code == 404
+    assert "больше не хранится" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+
+
 # --- a real Redis and an RQ worker ---------------------------------------------------------------
 
 

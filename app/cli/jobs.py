@@ -53,6 +53,7 @@ def run_scheduler() -> None:
     scheduler.register(worker.mentor_digest, name, cron=config["SCHEDULE_MENTOR_DIGEST"])
     scheduler.register(worker.progress_alerts, name, cron=config["SCHEDULE_PROGRESS_ALERTS"])
     scheduler.register(worker.send_outbox, name, interval=config["SCHEDULE_OUTBOX_SECONDS"])
+    scheduler.register(worker.remove_old_results, name, cron="30 21 * * *")
     scheduler.start()
 
 
@@ -63,3 +64,13 @@ def send_mail() -> None:
     from app.notify import send_outbox
 
     click.echo(f"E-mails sent: {send_outbox()}")
+
+
+@jobs_cli.command("clean")
+@with_appcontext
+def clean() -> None:
+    """Delete the result files of jobs finished more than JOB_RESULT_DAYS (7) days ago."""
+    from app.jobs.services import remove_old_results
+    from app.models import utcnow
+
+    click.echo(f"Result files removed: {remove_old_results(utcnow())}")

@@ -162,3 +162,16 @@ def result_file(job: Job) -> Path | None:
     if not path.is_relative_to(root) or not path.is_file():
         return None
     return path
+
+
+def remove_old_results(now: datetime) -> int:
+    """Delete the files of jobs finished more than JOB_RESULT_DAYS ago (the rows stay, saying
+    the file is gone); returns how many. Commits: run by the scheduler or cron."""
+    cutoff = now - timedelta(days=current_app.config.get("JOB_RESULT_DAYS", 7))
+    old = list(db.session.scalars(
+        select(Job).where(Job.finished_at < cutoff, Job.result_path.is_not(None))))
+    for job in old:
+        shutil.rmtree(results_dir(job.id), ignore_errors=True)
+        job.result_path = None
+    db.session.commit()
+    return len(old)

@@ -48,3 +48,12 @@ def progress_alerts() -> int:
 
     with _application().app_context():
         return run_progress_alerts(date.today())[1]
+
+
+def remove_old_results() -> int:
+    """The files of jobs finished long ago (a schedule's entry)."""
+    from app.jobs.services import remove_old_results as remove
+    from app.models import utcnow
+
+    with _application().app_context():
+        return remove(utcnow())

@@ -54,7 +54,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
 def text_of(kind: str, params: dict[str, Any] | None, fallback: str = "") -> str:
     """The notification's text in the current language; `fallback` when it can't be made."""
     renderer = RENDERERS.get(kind)
-    if renderer is None or params is None:
+    if renderer is None or not params:  # no parameters: written before they were stored
         return fallback
     try:
         return renderer(params)
