@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from app import errors, extensions, i18n, security, web
     from app.cli import register_cli
+    from app.jobs import queue
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
@@ -49,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     web.init_app(app)
     errors.init_app(app)
+    queue.init_app(app)
     register_cli(app)
     _register_blueprints(app)
     return app
@@ -69,6 +71,8 @@ FEATURES = [
     "documents",
     "practice",
     "notifications",
+    "jobs",
+    "health",
 ]
 
 

@@ -102,4 +102,16 @@ def base_config(instance_path: Path) -> dict:
         "REVIEW_RED_DAYS": int(os.environ.get("REVIEW_RED_DAYS", 7)),
         # How long the foreman who signed an entry may take the signature back.
         "SIGN_OFF_UNDO_MINUTES": int(os.environ.get("SIGN_OFF_UNDO_MINUTES", 5)),
+        # Background jobs (app/jobs): RQ on Redis when REDIS_URL is set, else a thread in-process.
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "JOBS_MODE": os.environ.get("JOBS_MODE"),  # rq | thread | sync; None: chosen by REDIS_URL
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "shakirt"),
+        "JOB_TIMEOUT": int(os.environ.get("JOB_TIMEOUT", 3600)),
+        "JOB_RESULTS_DIR": os.environ.get("JOB_RESULTS_DIR", str(instance_path / "job-results")),
+        "JOB_RESULT_DAYS": int(os.environ.get("JOB_RESULT_DAYS", 7)),
+        "OUTBOX_MAX_ATTEMPTS": int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 5)),
+        # Schedules of the RQ cron scheduler (`flask jobs scheduler`), cron syntax in UTC.
+        "SCHEDULE_MENTOR_DIGEST": os.environ.get("SCHEDULE_MENTOR_DIGEST", "0 3 * * 1-5"),
+        "SCHEDULE_PROGRESS_ALERTS": os.environ.get("SCHEDULE_PROGRESS_ALERTS", "0 2 * * *"),
+        "SCHEDULE_OUTBOX_SECONDS": int(os.environ.get("SCHEDULE_OUTBOX_SECONDS", 60)),
     }

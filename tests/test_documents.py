@@ -1,8 +1,6 @@
 """Official documents as PDF: read back with poppler, scoped like their objects, safe to render."""
 
-import io
 import re
-import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +9,7 @@ from babel.dates import format_date
 from app.documents import printing
 from app.documents.render import BASE_URL, ResourceRefused, fetcher, render_pdf
 from app.extensions import db
-from app.models import AuditEvent, EntryStatus, IssuedDocument, OutcomeKind, Role
+from app.models import EntryStatus, IssuedDocument, OutcomeKind, Role
 from tests import builders
 from tests import builders_documents as bd
 
@@ -218,44 +216,7 @@ def test_other_trainees_documents_are_not_found_for_student_and_mentor(app, clie
         client.post("/logout")
 
 
-def test_group_zip_holds_every_diary_of_the_group(login_as):
-    group = builders.group()
-    first = builders.placement(builders.student(group, full_name="Арман Қалиев"))
-    second = builders.placement(builders.student(group, full_name="Дана Өмірова"))
-    bd.approved_entries(first, 2)
-    builders.placement()  # another group's diary is not in the archive
-    response = login_as(builders.coordinator(group.college)).get(
-        f"/documents/group/{group.id}/diaries.zip?lang=kk")
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
-    archive = zipfile.ZipFile(io.BytesIO(response.data))
-    names = sorted(archive.namelist())
-    assert len(names) == 2
-    texts = ["\n".join(bd.pdf_pages(archive.read(name))) for name in names]
-    assert any("Арман Қалиев" in t for t in texts) and any("Дана Өмірова" in t for t in texts)
-    assert {doc.object_id for doc in db.session.query(IssuedDocument)} == {first.id, second.id}
-    event = db.session.query(AuditEvent).filter_by(action="documents_issued").one()
-    assert (event.object_type, event.object_id) == ("groups", group.id)
-    assert len(event.changes["codes"][1]) == 2
-
-
-def test_group_zip_runs_a_fixed_number_of_queries(login_as, query_counter, monkeypatch):
-    monkeypatch.setattr("app.documents.views.document_pdf", lambda *a, **kw: b"%PDF-1.7 stub")
-    counts = []
-    for size in (1, 4):
-        group = builders.group()
-        for _ in range(size):
-            placement = builders.placement(builders.student(group))
-            bd.approved_entries(placement, 3)
-        client = login_as(builders.coordinator(group.college))
-        with query_counter() as counter:
-            response = client.get(f"/documents/group/{group.id}/diaries.zip")
-        assert response.status_code == 200
-        assert len(zipfile.ZipFile(io.BytesIO(response.data)).namelist()) == size
-        counts.append(counter.count)
-        statements = counter.statements
-        client.post("/logout")
-    assert counts[0] == counts[1], "\n".join(statements)
+# The group ZIP is a background job now: tests/test_jobs.py.
 
 
 def test_downloads_page_lists_what_each_role_may_print(login_as, app, client):

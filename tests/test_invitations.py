@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.invitations import services
-from app.models import AuditEvent, Invitation, User, utcnow
+from app.models import AuditEvent, Invitation, OutboxMail, User, utcnow
 from app.rules import RuleViolation
 from tests import builders
 from tests.builders_people import desk
@@ -71,23 +71,31 @@ def test_invitation_is_e_mailed_to_the_log_without_smtp(login_as, caplog):
 
 def test_invitation_goes_through_smtp_when_configured(app, in_request, monkeypatch):
     sent = []
-    monkeypatch.setattr(services, "send_email", lambda to, subject, body: sent.append(
+    monkeypatch.setattr("app.notify.send_email", lambda to, subject, body: sent.append(
         (to, subject, body)))
     d = desk()
     d.mentor.email = "foreman@plant.kz"
     _invitation, token = services.invite(d.coordinator, d.mentor, utcnow())
+    assert sent == []  # written to the outbox: sent once the invitation is committed
+    db.session.commit()
     assert sent[0][0] == "foreman@plant.kz" and f"/invite/{token}" in sent[0][2]
+    mail = db.session.scalar(select(OutboxMail))
+    assert mail.sent_at is not None and mail.body == ""  # the one-time link is not kept
 
 
 def test_smtp_failure_keeps_the_invitation(app, in_request, monkeypatch):
     def broken(*args):
         raise OSError("connection refused")
 
-    monkeypatch.setattr(services, "send_email", broken)
+    monkeypatch.setattr("app.notify.send_email", broken)
     d = desk()
     d.mentor.email = "foreman@plant.kz"
     invitation, _token = services.invite(d.coordinator, d.mentor, utcnow())
-    assert invitation.id is not None
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id) is not None
+    mail = db.session.scalar(select(OutboxMail))
+    assert mail.sent_at is None and "connection refused" in mail.last_error
 
 
 @pytest.mark.parametrize("app_config", [{"INVITATION_DAYS": 3}])

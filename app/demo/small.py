@@ -207,9 +207,11 @@ def _notifications_and_audit(w: World, admin_id: int, coordinators: list[int],
     add = w.writer.add
     add("notifications", user_id=minor.mentor_id, kind="entries_submitted",
         created_at=at(TODAY, 3),
+        params={"student": "Исаева Айгерим Нурлановна", "count": 5},
         message="Исаева Айгерим Нурлановна отправила на проверку записей дневника: 5.")
     add("notifications", user_id=minor.student.id, kind="entry_rejected",
         created_at=at(date(2026, 10, 29), 5),
+        params={"dates": ["2026-10-28"], "comment": "Уточните, какие именно операции выполняли."},
         message="Наставник вернул запись за 28.10.2026: «Уточните, какие именно операции "
                 "выполняли.»")
     add("notifications", user_id=star.student.id, kind="entries_approved",

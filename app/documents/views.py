@@ -1,10 +1,8 @@
 """Official documents: downloads per role, PDFs, the group's diaries as ZIP, public verification."""
 
 import re
-import zipfile
 from datetime import date
 from io import BytesIO
-from tempfile import SpooledTemporaryFile
 
 from flask import (
     Blueprint,
@@ -30,9 +28,12 @@ from app.documents.content import (
     report_content,
 )
 from app.documents.printing import Stamp, document_pdf
-from app.documents.services import format_code, issue_document, issue_many
+from app.documents.services import format_code, issue_document
 from app.domain.grades import FIVE_POINT_WORDS
 from app.extensions import db, limiter
+from app.forms import ActionForm
+from app.jobs import services as jobs
+from app.jobs.tasks import GROUP_DIARIES
 from app.labels import label
 from app.listing import ListRequest, paginate
 from app.models import Assessment, DocumentKind, Group, HireRecommendation, Placement, Role
@@ -141,29 +142,24 @@ def report():
                            f"employment-report-{year}.pdf", year=year)
 
 
-@bp.get("/documents/group/<int:group_id>/diaries.zip")
+@bp.route("/documents/group/<int:group_id>/diaries.zip", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def group_diaries(group_id: int):
+    """A group's diaries as one ZIP: a background job (25 PDFs outlast a request).
+
+    GET offers to start it; POST starts it (or joins the same one under way) and leads to
+    the job's page, where the archive is downloaded when it is ready."""
     group = get_scoped_or_404(Group, group_id)
     locale = _locale()
-    placements = queries.group_placements(group)
-    entries = queries.approved_entries([p.id for p in placements])
-    contents = {p.id: diary_content(p, entries[p.id]) for p in placements}
-    issued = issue_many(DocumentKind.DIARY, contents, locale, current_user, group)
-    stamps = {pid: Stamp.of(document) for pid, document in issued.items()}
-    archive_name = f"diaries-{_safe_name(group.code)}.zip"
-    db.session.commit()  # the loaded objects expire here: only plain data is used below
-    spool = SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - send_file closes it
-    with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
-        for pid, content in contents.items():
-            name = f"{_safe_name(content['student'])}-{pid}.pdf"
-            archive.writestr(name, document_pdf(content, stamps[pid], locale))
-    spool.seek(0)
-    response = send_file(spool, mimetype="application/zip", as_attachment=True,
-                         download_name=archive_name, etag=False,
-                         conditional=False, max_age=None)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        job = jobs.start(current_user, GROUP_DIARIES, {
+            "group_id": group.id, "locale": locale, "base_url": request.url_root,
+            "label": f"{group.code} · {locale.upper()}",
+        }, subject=f"group:{group.id}:{locale}")
+        db.session.commit()
+        return redirect(url_for("jobs.show", job_id=job.id))
+    return render_template("jobs/group_diaries.html", group=group, locale=locale, form=form)
 
 
 # --- public verification -----------------------------------------------------------------------

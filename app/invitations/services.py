@@ -5,11 +5,10 @@ Only the SHA-256 of the token is stored; the raw token is handed out once (link,
 
 import hashlib
 import secrets
-import smtplib
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import format_date
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -17,7 +16,8 @@ from app import audit
 from app.auth.forms import MIN_PASSWORD
 from app.extensions import db
 from app.models import Invitation, Role, User
-from app.notify import send_email
+from app.notifications.messages import reader_locale
+from app.notify import queue_email
 from app.organisations import checks
 from app.people.emails import has_real_email
 from app.rules import RuleViolation
@@ -103,18 +103,17 @@ def invitation_link(token: str) -> str:
 
 
 def _email(user: User, token: str, expires_at: datetime) -> None:
-    subject = _("Приглашение в Shakirt")
-    body = _(
-        "Здравствуйте, %(name)s!\n\nВас пригласили в Shakirt — систему дуального обучения. "
-        "Чтобы задать пароль, откройте ссылку:\n%(link)s\n\nСсылка действует до %(date)s "
-        "и только один раз.",
-        name=user.full_name, link=invitation_link(token), date=format_date(expires_at.date()),
-    )
-    try:
-        send_email(user.email, subject, body)
-    except (smtplib.SMTPException, OSError):
-        # The link can still be copied or shown as a QR code; the invitation stands.
-        current_app.logger.exception("Invitation e-mail to user %s failed", user.id)
+    """Queue the invitation in the invitee's language (sent from the outbox after commit)."""
+    with force_locale(reader_locale(user)):
+        subject = _("Приглашение в Shakirt")
+        body = _(
+            "Здравствуйте, %(name)s!\n\nВас пригласили в Shakirt — систему дуального обучения. "
+            "Чтобы задать пароль, откройте ссылку:\n%(link)s\n\nСсылка действует до %(date)s "
+            "и только один раз.",
+            name=user.full_name, link=invitation_link(token),
+            date=format_date(expires_at.date()),
+        )
+    queue_email(user.email, subject, body, user.id)
 
 
 def revoke(actor: User, user: User, now: datetime) -> None:

@@ -9,6 +9,7 @@ from app.models.assessments import (
 )
 from app.models.base import Base, utcnow
 from app.models.documents import DocumentKind, IssuedDocument
+from app.models.jobs import Job, JobStatus, OutboxMail
 from app.models.organisations import (
     College,
     Competency,
@@ -48,9 +49,12 @@ __all__ = [
     "HireRecommendation",
     "Invitation",
     "IssuedDocument",
+    "Job",
+    "JobStatus",
     "MentorProfile",
     "Notification",
     "OfferStatus",
+    "OutboxMail",
     "OutcomeKind",
     "Partnership",
     "Placement",

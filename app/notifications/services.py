@@ -8,20 +8,19 @@ again, one that recovers and turns red later is. Flush, never commit: the CLI co
 each chunk.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from flask import current_app
-from flask_babel import format_date
-from flask_babel import gettext as _
+from flask_babel import force_locale
 
 from app.extensions import db
 from app.models import Notification, PlacementStatus, utcnow
 from app.models.practice import PlacementHealth
 from app.notifications import queries
-from app.notify import absolute_url, email_user, notify
+from app.notify import notify
 from app.practice import links
-from app.practice.health import Health, Thresholds
+from app.practice.health import Health, PlacementProgress, Thresholds, assess
 from app.practice.queries import progress_rows
 
 
@@ -46,22 +45,26 @@ def mark_all_read(user_id: int, now: datetime) -> int:
 
 
 def send_mentor_digests() -> int:
-    """One digest per mentor with waiting entries: in-app, and e-mail when SMTP is set."""
+    """One digest per mentor with waiting entries: in-app, and mailed (through the outbox)
+    when SMTP is set, each in the mentor's own language."""
     digests = queries.mentors_with_waiting_entries()
     for digest in digests:
-        message = _("Ждут вашей подписи записей дневника: %(count)s (самая давняя отправлена "
-                    "%(date)s).", count=digest.entries,
-                    date=format_date(digest.oldest.date(), "short"))
-        notification = notify(digest.mentor, "entries_waiting", message, links.review_queue(),
-                              email=False)
-        if current_app.config.get("MAIL_SERVER"):
-            lines = [message, ""]
-            lines += [_("%(name)s — записей: %(count)s", name=t.name, count=t.entries)
-                      for t in digest.trainees]
-            lines += ["", absolute_url(links.review_queue())]
-            if email_user(digest.mentor, _("Shakirt: записи ждут подписи"), "\n".join(lines)):
-                notification.emailed_at = utcnow()
+        notify(digest.mentor, "entries_waiting", {
+            "count": digest.entries,
+            "oldest": digest.oldest.date().isoformat(),
+            "trainees": [[t.name, t.entries] for t in digest.trainees],
+        }, links.review_queue())
     return len(digests)
+
+
+def _reasons_in_every_language(progress: PlacementProgress, today: date,
+                               thresholds: Thresholds) -> dict[str, str]:
+    """The status's reasons worded in each language, for whoever reads the alert."""
+    reasons = {}
+    for locale in current_app.config["LANGUAGES"]:
+        with force_locale(locale):
+            reasons[locale] = assess(replace(progress, reasons=[]), today, thresholds).reason
+    return reasons
 
 
 # Placements checked at a time: bounds the memory and the SQL (no long IN lists).
@@ -101,11 +104,11 @@ def check_progress(today: date, thresholds: Thresholds, after_id: int = 0,
                 health.changed_at = now
             health.status, health.reason = p.health.value, p.reason
     for p in turned:
-        message = _("Практика в зоне риска: %(student)s, %(enterprise)s — %(reason)s.",
-                    student=p.placement.student.full_name,
-                    enterprise=p.placement.enterprise.name, reason=p.reason)
+        params = {"student": p.placement.student.full_name,
+                  "enterprise": p.placement.enterprise.name,
+                  "reasons": _reasons_in_every_language(p, today, thresholds)}
         for coordinator in coordinators.get(p.placement.college_id, []):
-            notify(coordinator, "placement_red", message,
+            notify(coordinator, "placement_red", params,
                    links.diary_week(p.placement.id, min(today, p.placement.end_date)))
     db.session.flush()
     return AlertResult(checked=len(progress), turned_red=len(turned), last_id=ids[-1])

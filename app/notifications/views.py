@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.models import Notification, utcnow
-from app.notifications import queries, services
+from app.notifications import messages, queries, services
 from app.security import get_scoped_or_404, is_safe_next
 from app.web import register_nav
 
@@ -25,7 +25,7 @@ def index():
     pager = queries.notifications_of(current_user, page, current_app.config["PAGE_SIZE"],
                                      unread_only)
     return render_template("notifications/index.html", pager=pager, unread_only=unread_only,
-                           form=ActionForm())
+                           form=ActionForm(), render_notification=messages.render)
 
 
 @bp.post("/<int:notification_id>/read")

@@ -292,8 +292,7 @@ def _write_week(student, placement, plans, deletions, submit_all, submit_days, n
         record(student, action, entry, changes)
     if submitted:
         notify(placement.mentor, "entries_submitted",
-               _("%(student)s отправил(а) на проверку записей дневника: %(count)s.",
-                 student=student.full_name, count=submitted),
+               {"student": student.full_name, "count": submitted},
                links.review_queue(), email=False)
     return WeekResult(saved=saved, submitted=submitted, deleted=len(deletions))
 
@@ -354,8 +353,7 @@ def _tell_students_of_rejection(entries: list[DiaryEntry], comment: str) -> None
     for placement_entries in by_placement.values():
         placement_entries.sort(key=lambda e: e.work_date)
         first = placement_entries[0]
-        dates = ", ".join(_day(e.work_date) for e in placement_entries)
         notify(first.placement.student, "entry_rejected",
-               _("Наставник вернул записи за %(dates)s: «%(comment)s»", dates=dates,
-                 comment=comment),
+               {"dates": [e.work_date.isoformat() for e in placement_entries],
+                "comment": comment},
                links.diary_week(first.placement_id, first.work_date))

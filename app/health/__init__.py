@@ -1,0 +1,1 @@
+"""Liveness and readiness, for a load balancer or an orchestrator."""
