@@ -219,7 +219,7 @@ def enterprises_export(fmt: str):
               _("Наставники"), _("Контактное лицо"), _("Телефон"), _("Электронная почта")]
     rows = ([e.name, e.bin, e.city, e.industry, e.intake_capacity, mentors.get(e.id, 0),
              e.contact_name, e.contact_phone, e.contact_email] for e in items)
-    return export(fmt, "enterprises", header, rows)
+    return export(fmt, "enterprises", header, rows, title=_("Предприятия"))
 
 
 @bp.get("/enterprises/find")
