@@ -74,7 +74,7 @@ def test_list_exports_open_as_typed_workbooks(login_as, coordinator_world, path,
     sheet = book.active
     assert sheet.title == LIST_EXPORTS[path][language]
     assert sheet.freeze_panes == "A2"
-    header = [c for c in sheet[1]]
+    header = list(sheet[1])
     assert header and all(c.font.bold for c in header)
     assert not re.search("[а-яё]", " ".join(str(c.value) for c in header), re.I) or (
         language == "ru")
