@@ -95,14 +95,32 @@ def _closing(assessment: Assessment | None) -> dict[str, Any] | None:
     }
 
 
-def diary_content(placement: Placement, entries: list[DiaryEntry]) -> dict[str, Any]:
+_FETCH: Any = object()
+
+
+def diary_contents(placements: list[Placement], entries: dict[int, list[DiaryEntry]]
+                   ) -> dict[int, dict[str, Any]]:
+    """The diaries of many placements (a group's) in a fixed number of queries."""
+    reviews = queries.closing_reviews([p.id for p in placements])
+    supervisors = {cid: queries.practice_supervisor(cid)
+                   for cid in {p.college_id for p in placements}}  # one college per group
+    return {p.id: diary_content(p, entries[p.id], reviews.get(p.id), supervisors[p.college_id])
+            for p in placements}
+
+
+def diary_content(placement: Placement, entries: list[DiaryEntry],
+                  review: Assessment | None = _FETCH, supervisor: str = _FETCH) -> dict[str, Any]:
     """The practice diary: the placement, its approved entries, the mentor's closing review and
     the college's practice supervisor who signs it."""
+    if review is _FETCH:
+        review = queries.closing_review(placement.id)
+    if supervisor is _FETCH:
+        supervisor = queries.practice_supervisor(placement.college_id)
     return {
         "kind": DocumentKind.DIARY.value,
         **_placement_part(placement),
-        "closing_review": _closing(queries.closing_review(placement.id)),
-        "practice_supervisor": queries.practice_supervisor(placement.college_id),
+        "closing_review": _closing(review),
+        "practice_supervisor": supervisor,
         "entries": [
             {
                 "date": _iso(entry.work_date),

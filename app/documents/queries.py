@@ -258,3 +258,19 @@ def approved_minutes(placement_id: int) -> int:
         select(func.coalesce(func.sum(DiaryEntry.minutes), 0))
         .where(DiaryEntry.placement_id == placement_id, DiaryEntry.status == EntryStatus.APPROVED)
     ) or 0)
+
+
+def closing_reviews(placement_ids: list[int]) -> dict[int, Assessment]:
+    """The closing review of each listed placement that has one (one query)."""
+    found: dict[int, Assessment] = {}
+    if not placement_ids:
+        return found
+    for assessment in db.session.scalars(
+        select(Assessment)
+        .where(Assessment.placement_id.in_(placement_ids), Assessment.kind == AssessmentKind.FINAL,
+               Assessment.submitted_at.is_not(None))
+        .options(joinedload(Assessment.mentor))
+        .order_by(Assessment.submitted_at)
+    ):
+        found[assessment.placement_id] = assessment  # the latest wins
+    return found

@@ -27,6 +27,7 @@ from app.documents.content import (
     agreement_content,
     assessment_content,
     diary_content,
+    diary_contents,
     report_content,
 )
 from app.documents.printing import Stamp, document_pdf
@@ -148,7 +149,7 @@ def group_diaries(group_id: int):
     locale = _locale()
     placements = queries.group_placements(group)
     entries = queries.approved_entries([p.id for p in placements])
-    contents = {p.id: diary_content(p, entries[p.id]) for p in placements}
+    contents = diary_contents(placements, entries)
     issued = issue_many(DocumentKind.DIARY, contents, locale, current_user, group)
     stamps = {pid: Stamp.of(document) for pid, document in issued.items()}
     archive_name = f"diaries-{_safe_name(group.code)}.zip"
