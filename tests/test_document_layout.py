@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from app.documents.content import natural_key, study_course
 from app.documents.printing import distinct_labels
 from app.extensions import db
-from app.models import GraduateOutcome, OutcomeKind
+from app.models import Competency, GraduateOutcome, OutcomeKind
 from tests import builders
 from tests import builders_documents as bd
 
@@ -81,6 +81,8 @@ def _words_whole(pages: list[str], headers: list[str]) -> None:
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_agreement_carries_every_part_a_secretary_checks(login_as, lang):
     placement = _signing_world()
+    specialty = placement.student.student_profile.group.specialty
+    db.session.add(Competency(specialty=specialty, code="ПК 1", name="Сварка", position=0))
     coordinator = builders.coordinator(placement.college)
     pages = _get(login_as(coordinator), f"/documents/agreement/{placement.id}.pdf?lang={lang}",
                  f"agreement-{lang}.pdf")
@@ -102,9 +104,13 @@ def test_agreement_carries_every_part_a_secretary_checks(login_as, lang):
     assert _squash(LONG_ADDRESS).replace("-", "") in flat
     assert text.count(_squash("М.П." if lang == "ru" else "М.О.")) >= 2
     # The signatures sit with the parties' details, never alone on a page.
-    last = _squash(pages[-1])
-    assert HEAD in last and IBAN_WITH_SPACES in last and bd.KAZAKH_STUDENT in last
-    assert len(pages) >= 2
+    with force_locale(lang):
+        plan, schedule = _("Индивидуальный учебный план"), _("График учебного процесса")
+    signed = next(_squash(p) for p in pages if _squash(sections[7]) in _squash(p))
+    assert HEAD in signed and IBAN_WITH_SPACES in signed and bd.KAZAKH_STUDENT in signed
+    # The annexes: the training plan with the specialty's modules, and the schedule.
+    assert plan in _squash(pages[-2]) and "ПК 1 Сварка" in _squash(pages[-2])
+    assert schedule in _squash(pages[-1]) and "12.01.2026" in pages[-1]
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])

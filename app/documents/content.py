@@ -179,6 +179,9 @@ def agreement_content(placement: Placement) -> dict[str, Any]:
         "concluded_on": _iso(placement.activated_at.date() if placement.activated_at
                              else placement.created_at.date() if placement.created_at else None),
         "compensation": placement.enterprise.trainee_compensation,
+        # Annex 1, the individual training plan: the specialty's modules (competencies).
+        "plan": [{"code": m.code, "name": m.name}
+                 for m in (profile.group.specialty.competencies if profile else [])],
     }
 
 
@@ -222,6 +225,12 @@ def percent(part: int | float, whole: int | float) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+def weekly_plan(content: dict[str, Any]) -> float:
+    """The required hours spread evenly over the placement's weeks."""
+    start, end = date.fromisoformat(content["start"]), date.fromisoformat(content["end"])
+    return round(content["required_hours"] / max(((end - start).days + 1) / 7, 1), 1)
+
+
 def diary_totals(content: dict[str, Any]) -> dict[str, Any]:
     """Weekly (Monday to Sunday) and total approved hours, derived from the diary's content."""
     weeks: dict[str, int] = {}
@@ -230,10 +239,8 @@ def diary_totals(content: dict[str, Any]) -> dict[str, Any]:
         monday = day - timedelta(days=day.weekday())
         weeks[monday.isoformat()] = weeks.get(monday.isoformat(), 0) + entry["minutes"]
     total_minutes = sum(weeks.values())
-    start, end = date.fromisoformat(content["start"]), date.fromisoformat(content["end"])
-    plan_weeks = max(((end - start).days + 1) / 7, 1)
     return {
-        "weekly_plan": round(content["required_hours"] / plan_weeks, 1),
+        "weekly_plan": weekly_plan(content),
         "weeks": [
             {"start": date.fromisoformat(m), "end": date.fromisoformat(m) + timedelta(days=6),
              "hours": minutes / 60}

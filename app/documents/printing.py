@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app import charts
-from app.documents.content import diary_totals, percent
+from app.documents.content import diary_totals, percent, weekly_plan
 from app.documents.render import render_pdf
 from app.documents.services import format_code
 from app.domain.grades import FIVE_POINT_WORDS
@@ -137,6 +137,8 @@ def document_html(content: dict[str, Any], issued: Stamp, locale: str) -> tuple[
         extra: dict[str, Any] = {}
         if kind == DocumentKind.DIARY:
             extra["totals"] = diary_totals(content)
+        elif kind == DocumentKind.AGREEMENT:
+            extra["weekly_plan"] = weekly_plan(content)
         elif kind == DocumentKind.REPORT:
             extra["chart"], extra["chart_bars"], extra["chart_all"] = (
                 _chart(content) if content["rows"] else (None, 0, 0))
