@@ -36,9 +36,11 @@ $(VENV)/.catalogs: $(VENV)/.synced $(wildcard app/translations/*/LC_MESSAGES/mes
 	$(BIN)/pybabel -q compile -d app/translations
 	touch $@
 
+# Shared with tests/test_translations.py, which reads this line: keep it on one line.
+EXTRACT_FLAGS = -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__ node_modules"
+
 translations: $(VENV)/.synced ## Extract new strings and merge them into every catalog
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--ignore-dirs=".*" \
+	$(BIN)/pybabel -q extract $(EXTRACT_FLAGS) --no-location --sort-output \
 		-o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 

@@ -70,8 +70,8 @@ def _comparable(value: str, from_table: bool) -> object:
             return date(int(y), int(m), int(d))
         if value == "—":
             return ""
-    else:
-        number = value
+    else:  # a Russian-locale CSV: decimal comma
+        number = value.replace(",", ".")
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return date.fromisoformat(value)
     if re.fullmatch(r"-?\d+(\.\d+)?", number):

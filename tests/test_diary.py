@@ -182,7 +182,7 @@ def test_competency_of_another_specialty_is_refused(login_as):
     ("NaN", "Сварка", "Часы — это число"),
     ("25", "Сварка", "В сутках 24 часа"),
     ("6.25", "Сварка", "шагом в полчаса"),
-    ("9", "Сварка", "Совершеннолетний может работать не более 8 ч в день."),
+    ("9", "Сварка", "Совершеннолетнему можно работать не более 8 ч в день."),
     ("6", "", "Опишите, что сделано за день."),
     ("", "Сварка", "Укажите часы."),
 ])
@@ -202,7 +202,7 @@ def test_fifteen_year_old_is_held_to_four_point_eight_hours_a_day(login_as):
     placement = placement_born(week.monday.replace(year=week.monday.year - 15))
     rows = [{"date": week.monday, "hours": "5", "activity": "Сварка"}]
     response = _post(login_as(placement.student), placement, week, rows)
-    assert ("15-летний может записать не более 4,5 ч в день (по закону — 4,8 ч, а часы "
+    assert ("В 15 лет можно записать не более 4,5 ч в день (по закону — 4,8 ч, а часы "
             "указываются шагом в полчаса).") in _text(response)
     assert _entries(placement) == []
 
@@ -217,7 +217,7 @@ def test_fifteen_year_old_is_held_to_twenty_four_hours_a_week(login_as):
             for i in range(2, 7)]
     response = _post(login_as(placement.student), placement, week, rows)
     assert response.status_code == 422
-    assert "15-летний может работать не более 24 ч в неделю" in _text(response)
+    assert "В 15 лет можно работать не более 24 ч в неделю" in _text(response)
     assert "27 ч" in _text(response)
     assert len(_entries(placement)) == 2
     ok = _post(login_as(placement.student), placement, week, rows[:4])
@@ -230,7 +230,7 @@ def test_age_is_taken_on_the_date_of_work(login_as):
     placement = placement_born(wednesday.replace(year=wednesday.year - 16))
     client = login_as(placement.student)
     tuesday = [{"date": week.monday + timedelta(days=1), "hours": "7", "activity": "Резка"}]
-    assert "15-летний может записать не более 4,5 ч в день" in _text(
+    assert "В 15 лет можно записать не более 4,5 ч в день" in _text(
         _post(client, placement, week, tuesday))
     assert _post(client, placement, week, [{"date": wednesday, "hours": "7",
                                             "activity": "Резка"}]).status_code == 302
@@ -241,7 +241,7 @@ def test_under_fourteen_may_not_work(login_as):
     placement = placement_born(week.monday.replace(year=week.monday.year - 13))
     rows = [{"date": week.monday, "hours": "1", "activity": "Уборка"}]
     response = _post(login_as(placement.student), placement, week, rows)
-    assert "13-летний не может работать" in _text(response)
+    assert "В 13 лет работать нельзя" in _text(response)
     assert _entries(placement) == []
 
 

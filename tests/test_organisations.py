@@ -416,7 +416,8 @@ def test_enterprise_exports_neutralise_formulas(login_as):
     assert other.name not in response.get_data(as_text=True)
     workbook = load_workbook(io.BytesIO(client.get("/enterprises/export.xlsx").data))
     values = {row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)}
-    assert "'=HYPERLINK(\"http://x\")" in values and "Обычный завод" in values
+    # Typed cells: the name is text as written (never a formula), no apostrophe added.
+    assert "=HYPERLINK(\"http://x\")" in values and "Обычный завод" in values
     assert client.get("/enterprises/export.pdf").status_code == 404
 
 

@@ -6,13 +6,15 @@ verification page recomputes it from the records to tell whether the printed cop
 
 import hashlib
 import json
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.documents import queries
+from app.domain.grades import band_for
 from app.domain.identifiers import mask_iin
 from app.domain.working_time import is_minor
-from app.models import Assessment, DiaryEntry, DocumentKind, Placement
+from app.models import Assessment, College, DiaryEntry, DocumentKind, Enterprise, Placement
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -23,6 +25,32 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _party(org: College | Enterprise) -> dict[str, Any]:
+    """A party to the agreement as it signs: who, on what authority, where, which bank."""
+    return {
+        "name": org.name, "bin": org.bin, "city": org.city,
+        "head_name": org.head_name, "head_position": org.head_position,
+        "authority_basis": org.authority_basis, "legal_address": org.legal_address,
+        "iban": org.iban, "bik": org.bik, "bank_name": org.bank_name,
+    }
+
+
+def study_course(intake_year: int | None, on: date) -> int | None:
+    """The course (year of study) of a group on a date: academic years start on 1 September."""
+    if intake_year is None:
+        return None
+    academic_year = on.year if on.month >= 9 else on.year - 1
+    return max(academic_year - intake_year + 1, 1)
+
+
+def _score(score: int | None) -> dict[str, Any] | None:
+    if score is None:
+        return None
+    band = band_for(score)
+    return {"score": score, "letter": band.letter, "points": band.points,
+            "five_point": band.five_point}
 
 
 def _placement_part(placement: Placement) -> dict[str, Any]:
@@ -47,14 +75,52 @@ def _placement_part(placement: Placement) -> dict[str, Any]:
         "start": _iso(placement.start_date),
         "end": _iso(placement.end_date),
         "required_hours": placement.required_hours,
+        "course": study_course(group.intake_year if group else None, placement.start_date),
+        "college_party": _party(placement.college),
+        "enterprise_party": _party(placement.enterprise),
     }
 
 
-def diary_content(placement: Placement, entries: list[DiaryEntry]) -> dict[str, Any]:
-    """The practice diary: the placement and its approved entries."""
+def _closing(assessment: Assessment | None) -> dict[str, Any] | None:
+    """The mentor's closing review printed at the end of the diary (from the final assessment)."""
+    if assessment is None:
+        return None
+    return {
+        "assessment_id": assessment.id,
+        "characterisation": assessment.characterisation,
+        "grade": assessment.grade,
+        "college_score": _score(assessment.college_score),
+        "assessor": assessment.mentor.full_name,
+        "submitted_at": _iso(assessment.submitted_at),
+    }
+
+
+_FETCH: Any = object()
+
+
+def diary_contents(placements: list[Placement], entries: dict[int, list[DiaryEntry]]
+                   ) -> dict[int, dict[str, Any]]:
+    """The diaries of many placements (a group's) in a fixed number of queries."""
+    reviews = queries.closing_reviews([p.id for p in placements])
+    supervisors = {cid: queries.practice_supervisor(cid)
+                   for cid in {p.college_id for p in placements}}  # one college per group
+    return {p.id: diary_content(p, entries[p.id], reviews.get(p.id), supervisors[p.college_id])
+            for p in placements}
+
+
+def diary_content(placement: Placement, entries: list[DiaryEntry],
+                  review: Assessment | None = _FETCH, supervisor: str = _FETCH) -> dict[str, Any]:
+    """The practice diary: the placement, its approved entries, the mentor's closing review and
+    the college's practice supervisor who signs it."""
+    if review is _FETCH:
+        review = queries.closing_review(placement.id)
+    if supervisor is _FETCH:
+        supervisor = queries.practice_supervisor(placement.college_id)
     return {
         "kind": DocumentKind.DIARY.value,
         **_placement_part(placement),
+        "closing_review": _closing(review),
+        "practice_supervisor": supervisor,
         "entries": [
             {
                 "date": _iso(entry.work_date),
@@ -84,8 +150,10 @@ def assessment_content(assessment: Assessment) -> dict[str, Any]:
                             key=lambda r: (r.competency.position, r.competency.code))
         ],
         "grade": assessment.grade,
-        "college_score": assessment.college_score,
+        "college_score": _score(assessment.college_score),
         "characterisation": assessment.characterisation,
+        "approved_hours": queries.approved_minutes(assessment.placement_id) / 60,
+        "practice_supervisor": queries.practice_supervisor(assessment.placement.college_id),
         "hire_recommendation": recommendation.value if recommendation else None,
         "recommendation_note": assessment.recommendation_note,
         "submitted_at": _iso(assessment.submitted_at),
@@ -108,6 +176,12 @@ def agreement_content(placement: Placement) -> dict[str, Any]:
         "guardian": profile.guardian_name if profile and minor else "",
         "parent_consent_on": _iso(placement.parent_consent_on) if minor else None,
         "terminated_on": _iso(placement.terminated_on),
+        "concluded_on": _iso(placement.activated_at.date() if placement.activated_at
+                             else placement.created_at.date() if placement.created_at else None),
+        "compensation": placement.enterprise.trainee_compensation,
+        # Annex 1, the individual training plan: the specialty's modules (competencies).
+        "plan": [{"code": m.code, "name": m.name}
+                 for m in (profile.group.specialty.competencies if profile else [])],
     }
 
 
@@ -120,9 +194,16 @@ def agreement_as_shown(content: dict[str, Any], full_identity: bool) -> dict[str
     return {**content, "student_iin": mask_iin(iin) if iin else "", "student_birth_date": None}
 
 
+def natural_key(text: str) -> list:
+    """Sort key that orders numbers inside names by value: "№4" before "№10"."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+            for part in re.split(r"(\d+)", text) if part]
+
+
 def report_content(college_id: int | None, year: int) -> dict[str, Any]:
     """The employment report of a college (or the region, college_id None) for a year."""
-    rows = queries.employment_rows(college_id, year)
+    rows = sorted(queries.employment_rows(college_id, year),
+                  key=lambda r: (natural_key(r["college"]), natural_key(r["specialty"])))
     graduates = sum(row["graduates"] for row in rows)
     employed = sum(row["employed"] for row in rows)
     known = sum(row["known"] for row in rows)
@@ -144,6 +225,12 @@ def percent(part: int | float, whole: int | float) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+def weekly_plan(content: dict[str, Any]) -> float:
+    """The required hours spread evenly over the placement's weeks."""
+    start, end = date.fromisoformat(content["start"]), date.fromisoformat(content["end"])
+    return round(content["required_hours"] / max(((end - start).days + 1) / 7, 1), 1)
+
+
 def diary_totals(content: dict[str, Any]) -> dict[str, Any]:
     """Weekly (Monday to Sunday) and total approved hours, derived from the diary's content."""
     weeks: dict[str, int] = {}
@@ -153,6 +240,7 @@ def diary_totals(content: dict[str, Any]) -> dict[str, Any]:
         weeks[monday.isoformat()] = weeks.get(monday.isoformat(), 0) + entry["minutes"]
     total_minutes = sum(weeks.values())
     return {
+        "weekly_plan": weekly_plan(content),
         "weeks": [
             {"start": date.fromisoformat(m), "end": date.fromisoformat(m) + timedelta(days=6),
              "hours": minutes / 60}

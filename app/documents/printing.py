@@ -6,12 +6,12 @@ from typing import Any
 
 import segno
 from flask import render_template, url_for
-from flask_babel import force_locale, format_date, format_datetime, format_decimal
+from flask_babel import force_locale, format_date, format_datetime, format_decimal, format_number
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app import charts
-from app.documents.content import diary_totals, percent
+from app.documents.content import diary_totals, percent, weekly_plan
 from app.documents.render import render_pdf
 from app.documents.services import format_code
 from app.domain.grades import FIVE_POINT_WORDS
@@ -69,26 +69,46 @@ def _hours(value: float) -> str:
     return format_decimal(value, "#,##0.#")
 
 
-def _chart(content: dict[str, Any]) -> Markup:
+CHART_BARS = 15  # what fits on page 1 beside the summary; the table below has every row
+
+
+def distinct_labels(names: list[str], limit: int = charts.LABEL_CHARS) -> list[str]:
+    """Chart labels short enough for the chart and never alike: a name cut at its end would
+    lose what tells colleges apart ("… №4", "… №10"), so long names keep their start and end."""
+    def shorten(name: str, head: int) -> str:
+        if len(name) <= limit:
+            return name
+        tail = limit - head - 1
+        return name[:head].rstrip() + "…" + (name[-tail:].lstrip() if tail > 0 else "")
+
+    for head in (limit - 1, limit // 2, limit // 3):
+        labels = [shorten(n, head) for n in names]
+        if len(set(labels)) == len(set(names)):
+            return labels
+    return [f"{i}. {shorten(n, limit // 3)}"[:limit] for i, n in enumerate(names, start=1)]
+
+
+def _chart(content: dict[str, Any]) -> tuple[Markup, int, int]:
+    """The employment chart (at most CHART_BARS bars, largest cohorts) and bars shown / all."""
     rows = content["rows"]
     by_college = content["college"] is None
-    names = [row["college"] if by_college else row["specialty"] for row in rows]
-    if by_college:  # the region: one bar per college, summed over its specialties
-        merged: dict[str, list[int]] = {}
-        for row in rows:
-            totals = merged.setdefault(row["college"], [0, 0])
-            totals[0] += row["graduates"]
-            totals[1] += row["employed"]
-        names = list(merged)
-        values = [percent(e, g) for g, e in merged.values()]
-    else:
-        values = [percent(row["employed"], row["graduates"]) for row in rows]
+    merged: dict[str, list[int]] = {}
+    for row in rows:  # the region: one bar per college, summed over its specialties
+        totals = merged.setdefault(row["college"] if by_college else row["specialty"], [0, 0])
+        totals[0] += row["graduates"]
+        totals[1] += row["employed"]
+    shown = sorted(merged.items(), key=lambda item: -item[1][0])[:CHART_BARS]
+    order = {name: index for index, name in enumerate(merged)}
+    shown.sort(key=lambda item: order[item[0]])
+    names = [name for name, _counts in shown]
+    values = [percent(e, g) for _name, (g, e) in shown]
     svg = charts.horizontal_bars(
-        "employment", _("Трудоустроены по специальности, %"), names, values,
+        "employment", _("Трудоустроены по специальности, %"), distinct_labels(names), values,
         fmt=lambda v: f"{_hours(v)}%", max_value=100,
     )
     # The chart escaped its labels; only its font attribute is swapped for the embedded font.
-    return Markup(str(svg).replace(charts.FONT, DOCUMENT_FONT))  # noqa: S704
+    svg = Markup(str(svg).replace(charts.FONT, DOCUMENT_FONT))  # noqa: S704
+    return svg, len(shown), len(merged)
 
 
 def qr_data_uri(url: str) -> str:
@@ -117,8 +137,11 @@ def document_html(content: dict[str, Any], issued: Stamp, locale: str) -> tuple[
         extra: dict[str, Any] = {}
         if kind == DocumentKind.DIARY:
             extra["totals"] = diary_totals(content)
+        elif kind == DocumentKind.AGREEMENT:
+            extra["weekly_plan"] = weekly_plan(content)
         elif kind == DocumentKind.REPORT:
-            extra["chart"] = _chart(content) if content["rows"] else None
+            extra["chart"], extra["chart_bars"], extra["chart_all"] = (
+                _chart(content) if content["rows"] else (None, 0, 0))
             extra["rate"] = percent(content["employed"], content["graduates"])
             extra["known_rate"] = percent(content["known"], content["graduates"])
             extra["outcome_rows"] = [
@@ -128,6 +151,7 @@ def document_html(content: dict[str, Any], issued: Stamp, locale: str) -> tuple[
             TEMPLATES[kind], c=content, doc=issued, code=format_code(issued.code),
             qr=qr, verify_url=verify_url, locale=locale, page_counter=page_counter_css(),
             css_string=css_string, fmt_date=_date, fmt_hours=_hours, percent=percent,
+            fmt_points=lambda v: format_decimal(v, "0.00"), fmt_int=format_number,
             grade_word=lambda g: str(FIVE_POINT_WORDS.get(g, "")),
             kind_label=lambda v: label(AssessmentKind(v)),
             hire_label=lambda v: label(HireRecommendation(v)) if v else "—",

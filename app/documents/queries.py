@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import (
     IN_SPECIALTY,
     Assessment,
+    AssessmentKind,
     College,
     CompetencyRating,
     DiaryEntry,
@@ -25,6 +26,7 @@ from app.models import (
     OutcomeKind,
     Placement,
     PlacementStatus,
+    Role,
     Specialty,
     StudentProfile,
     User,
@@ -224,3 +226,51 @@ def existing_documents(kind: DocumentKind, object_ids: list[int], locale: str
 def issued_by_code(code: str) -> IssuedDocument | None:
     """One indexed lookup by the verification code."""
     return db.session.scalar(select(IssuedDocument).where(IssuedDocument.code == code))
+
+
+def closing_review(placement_id: int) -> Assessment | None:
+    """The mentor's submitted final assessment of a placement, the diary's closing review."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.placement_id == placement_id, Assessment.kind == AssessmentKind.FINAL,
+               Assessment.submitted_at.is_not(None))
+        .options(joinedload(Assessment.mentor))
+        .order_by(Assessment.submitted_at.desc())
+        .limit(1)
+    )
+
+
+def practice_supervisor(college_id: int) -> str:
+    """The college's practice supervisor who signs the diary: its first active coordinator."""
+    name = db.session.scalar(
+        select(User.full_name)
+        .where(User.college_id == college_id, User.role == Role.COORDINATOR,
+               User.active.is_(True))
+        .order_by(User.id)
+        .limit(1)
+    )
+    return name or ""
+
+
+def approved_minutes(placement_id: int) -> int:
+    """Minutes of approved diary work of a placement."""
+    return int(db.session.scalar(
+        select(func.coalesce(func.sum(DiaryEntry.minutes), 0))
+        .where(DiaryEntry.placement_id == placement_id, DiaryEntry.status == EntryStatus.APPROVED)
+    ) or 0)
+
+
+def closing_reviews(placement_ids: list[int]) -> dict[int, Assessment]:
+    """The closing review of each listed placement that has one (one query)."""
+    found: dict[int, Assessment] = {}
+    if not placement_ids:
+        return found
+    for assessment in db.session.scalars(
+        select(Assessment)
+        .where(Assessment.placement_id.in_(placement_ids), Assessment.kind == AssessmentKind.FINAL,
+               Assessment.submitted_at.is_not(None))
+        .options(joinedload(Assessment.mentor))
+        .order_by(Assessment.submitted_at)
+    ):
+        found[assessment.placement_id] = assessment  # the latest wins
+    return found

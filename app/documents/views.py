@@ -25,6 +25,7 @@ from app.documents.content import (
     agreement_content,
     assessment_content,
     diary_content,
+    diary_contents,
     report_content,
 )
 from app.documents.printing import Stamp, document_pdf

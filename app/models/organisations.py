@@ -6,7 +6,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, TimestampMixin
 
 
-class College(TimestampMixin, Base):
+class LegalDetails:
+    """What a signed agreement names of a party: who signs, on what authority, where, which bank.
+
+    Empty until the organisation fills it in; the printed agreement leaves a line to write on.
+    """
+
+    head_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    head_position: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    authority_basis: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    legal_address: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    iban: Mapped[str] = mapped_column(String(34), default="", server_default="")
+    bik: Mapped[str] = mapped_column(String(11), default="", server_default="")
+    bank_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class College(LegalDetails, TimestampMixin, Base):
     __tablename__ = "colleges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,7 +97,7 @@ class Group(Base):
         return self.code
 
 
-class Enterprise(TimestampMixin, Base):
+class Enterprise(LegalDetails, TimestampMixin, Base):
     """An industrial partner; shared across the region by every college that sends trainees."""
 
     __tablename__ = "enterprises"
@@ -100,6 +115,9 @@ class Enterprise(TimestampMixin, Base):
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The trainee's compensation payment as the enterprise pays it (amount or rule), printed in
+    # its agreements; whether and how much is the enterprise's term, not a rule of the app.
+    trainee_compensation: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     departments: Mapped[list["Department"]] = relationship(
         back_populates="enterprise", order_by="Department.name"

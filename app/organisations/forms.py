@@ -5,6 +5,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import BaseForm
+from app.organisations import legal
 
 _REQUIRED = _l("Заполните это поле.")
 
@@ -17,6 +18,9 @@ class CollegeForm(BaseForm):
     name = StringField(_l("Название"), validators=[_required(), Length(max=200)])
     city = StringField(_l("Город"), validators=[_required(), Length(max=100)])
     bin = StringField(_l("БИН"), validators=[_required(), Length(max=12)])
+
+
+legal.add_form_fields(CollegeForm)
 
 
 class SpecialtyForm(BaseForm):
@@ -56,8 +60,11 @@ class EnterpriseForm(BaseForm):
             "name": self.name.data, "city": self.city.data, "industry": self.industry.data,
             "intake_capacity": self.intake_capacity.data or 0,
             "contact_name": self.contact_name.data, "contact_phone": self.contact_phone.data,
-            "contact_email": self.contact_email.data,
+            "contact_email": self.contact_email.data, **legal.form_values(self),
         }
+
+
+legal.add_form_fields(EnterpriseForm, compensation=True)
 
 
 class EnterpriseEditForm(EnterpriseForm):

@@ -19,7 +19,7 @@ from app.models import (
     Specialty,
     User,
 )
-from app.organisations import checks
+from app.organisations import checks, legal
 from app.rules import RuleViolation
 from app.security import can_edit_enterprise
 
@@ -32,10 +32,10 @@ def _college_fields(name: str, city: str, bin: str) -> dict:
     }
 
 
-def save_college(actor: User, college: College | None, *, name: str, city: str, bin: str
-                 ) -> College:
+def save_college(actor: User, college: College | None, *, name: str, city: str, bin: str,
+                 **legal_details: str) -> College:
     """Create a college, or change one; its BIN is unique in the region."""
-    fields = _college_fields(name, city, bin)
+    fields = _college_fields(name, city, bin) | legal.checked(legal_details)
     clash = db.session.scalar(select(College.id).where(College.bin == fields["bin"]))
     if clash is not None and (college is None or clash != college.id):
         raise RuleViolation(_("Колледж с этим БИН уже зарегистрирован."), "bin")
@@ -197,7 +197,8 @@ def find_enterprise_by_bin(bin: str) -> Enterprise | None:
 
 def save_enterprise(actor: User, college_id: int | None, *, name: str, bin: str, city: str,
                     industry: str = "", intake_capacity: int = 0, contact_name: str = "",
-                    contact_phone: str = "", contact_email: str = "") -> tuple[Enterprise, bool]:
+                    contact_phone: str = "", contact_email: str = "", **legal_details: str
+                    ) -> tuple[Enterprise, bool]:
     """Create the enterprise, or find it by BIN; with a college, make it a partner.
 
     An existing enterprise's details are updated only if the actor may edit it; the second value
@@ -205,7 +206,7 @@ def save_enterprise(actor: User, college_id: int | None, *, name: str, bin: str,
     """
     bin = checks.bin_number(bin)
     fields = _enterprise_fields(name, city, industry, intake_capacity, contact_name,
-                                contact_phone, contact_email)
+                                contact_phone, contact_email) | legal.checked(legal_details)
     enterprise = find_enterprise_by_bin(bin)
     created = enterprise is None
     if created:
@@ -237,12 +238,13 @@ def duplicate_enterprise_message() -> str:
 
 def update_enterprise(actor: User, enterprise: Enterprise, *, name: str, city: str,
                       industry: str = "", intake_capacity: int = 0, contact_name: str = "",
-                      contact_phone: str = "", contact_email: str = "") -> Enterprise:
+                      contact_phone: str = "", contact_email: str = "", **legal_details: str
+                      ) -> Enterprise:
     """Change an enterprise's details, capacity and contacts (its BIN stays)."""
     if not can_edit_enterprise(actor, enterprise):
         raise RuleViolation(not_editable_message())
     fields = _enterprise_fields(name, city, industry, intake_capacity, contact_name,
-                                contact_phone, contact_email)
+                                contact_phone, contact_email) | legal.checked(legal_details)
     for key, value in fields.items():
         setattr(enterprise, key, value)
     return _saved(actor, enterprise, created=False)

@@ -13,7 +13,7 @@ from app.invitations.services import latest_invitations
 from app.labels import register_actions
 from app.listing import ListRequest, paginate
 from app.models import College, Enterprise, Group, Role, Specialty
-from app.organisations import queries, services
+from app.organisations import legal, queries, services
 from app.organisations.forms import (
     CollegeForm,
     DepartmentForm,
@@ -69,7 +69,8 @@ def _college_form(college: College | None):
     form = CollegeForm(obj=college)
     if form.validate_on_submit():
         saved = commit_or_show(form, lambda: services.save_college(
-            current_user, college, name=form.name.data, city=form.city.data, bin=form.bin.data),
+            current_user, college, name=form.name.data, city=form.city.data, bin=form.bin.data,
+            **legal.form_values(form)),
             duplicate=lambda: RuleViolation(_("Колледж с этим БИН уже зарегистрирован."), "bin"))
         if saved is not None:
             flash(_("Колледж сохранён."), "success")
@@ -221,7 +222,7 @@ def enterprises_export(fmt: str):
               _("Наставники"), _("Контактное лицо"), _("Телефон"), _("Электронная почта")]
     rows = ([e.name, e.bin, e.city, e.industry, e.intake_capacity, mentors.get(e.id, 0),
              e.contact_name, e.contact_phone, e.contact_email] for e in items)
-    return export(fmt, "enterprises", header, rows)
+    return export(fmt, "enterprises", header, rows, title=_("Предприятия"))
 
 
 @bp.get("/enterprises/find")

@@ -83,7 +83,7 @@ def export(fmt: str):
         for o in queries.ledger_rows(current_user, filters, q)
     )
     header = [str(h) for h in EXPORT_HEADER]
-    return spreadsheet_response(fmt, "graduate-outcomes", header, rows)
+    return spreadsheet_response(fmt, "graduate-outcomes", header, rows, title=_("Выпускники"))
 
 
 @bp.get("/due")

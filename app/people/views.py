@@ -93,7 +93,7 @@ def students_export(fmt: str):
          _("есть") if s.password_hash else _("нет")]
         for s in db.session.scalars(stmt).unique()
     )
-    return export(fmt, "students", header, rows)
+    return export(fmt, "students", header, rows, title=_("Студенты"))
 
 
 def _student(student_id: int) -> User:
@@ -198,7 +198,7 @@ def mentors_export(fmt: str):
          m.phone, shown_email(m.email)]
         for m in items
     )
-    return export(fmt, "mentors", header, rows)
+    return export(fmt, "mentors", header, rows, title=_("Наставники"))
 
 
 def _mentor(mentor_id: int) -> User:

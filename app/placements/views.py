@@ -65,7 +65,8 @@ def export(fmt: str):
          label(p.status), p.terminated_on, p.termination_reason]
         for p in placements
     )
-    return spreadsheet_response(fmt, f"placements-{date.today():%Y-%m-%d}", header, rows)
+    return spreadsheet_response(fmt, f"placements-{date.today():%Y-%m-%d}", header, rows,
+                                title=_("Договоры"))
 
 
 def _placement_form(college_id: int, obj=None) -> PlacementForm:

@@ -69,7 +69,7 @@ def _hours(value: float) -> str:
 
 
 def _who(age: int) -> str:
-    return _("%(age)s-летний", age=age) if age < 18 else _("Совершеннолетний")
+    return _("В %(age)s лет", age=age) if age < 18 else _("Совершеннолетнему")
 
 
 def _stale() -> RuleViolation:
@@ -94,16 +94,16 @@ def daily_limit_violation(birth: date | None, day: date, hours: Decimal) -> str 
     limit = limit_for(birth, day)
     age = age_on(birth, day)
     if limit is None:
-        return _("%(who)s не может работать: по закону — не младше %(min)s лет.",
+        return _("%(who)s работать нельзя: по закону — не младше %(min)s лет.",
                  who=_who(age), min=MINIMUM_AGE)
     if hours > Decimal(str(limit.hours_per_day)):
         usable = usable_hours_per_day(limit)
         if usable != limit.hours_per_day:
             # Say what the half-hour steps allow as well as what the law says.
-            return _("%(who)s может записать не более %(usable)s ч в день (по закону — "
+            return _("%(who)s можно записать не более %(usable)s ч в день (по закону — "
                      "%(limit)s ч, а часы указываются шагом в полчаса).",
                      who=_who(age), usable=_hours(usable), limit=_hours(limit.hours_per_day))
-        return _("%(who)s может работать не более %(limit)s ч в день.",
+        return _("%(who)s можно работать не более %(limit)s ч в день.",
                  who=_who(age), limit=_hours(limit.hours_per_day))
     return None
 
@@ -136,7 +136,7 @@ def _weekly_violation(birth: date | None, minutes_by_day: dict[date, int]) -> st
     total = sum(minutes_by_day.values()) / 60
     if strictest and total > strictest[1].hours_per_week:
         day, limit = strictest
-        return _("%(who)s может работать не более %(limit)s ч в неделю, а за эту неделю "
+        return _("%(who)s можно работать не более %(limit)s ч в неделю, а за эту неделю "
                  "выходит %(total)s ч.", who=_who(age_on(birth, day)),
                  limit=_hours(limit.hours_per_week), total=_hours(total))
     return None
