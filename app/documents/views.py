@@ -25,7 +25,6 @@ from app.documents.content import (
     agreement_content,
     assessment_content,
     diary_content,
-    diary_contents,
     report_content,
 )
 from app.documents.printing import Stamp, document_pdf
