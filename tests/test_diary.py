@@ -438,7 +438,7 @@ def test_a_seventeen_year_old_is_told_the_usable_maximum_and_the_legal_one(login
     placement = placement_born(week.monday.replace(year=week.monday.year - 17))
     client = login_as(placement.student)
     rows = [{"date": week.monday, "hours": "7,5", "activity": "Монтаж"}]
-    assert ("17-летний может записать не более 7 ч в день (по закону — 7,2 ч, а часы "
+    assert ("В 17 лет можно записать не более 7 ч в день (по закону — 7,2 ч, а часы "
             "указываются шагом в полчаса).") in _text(_post(client, placement, week, rows))
     rows = [{"date": week.monday, "hours": "7", "activity": "Монтаж"}]
     assert _post(client, placement, week, rows).status_code == 302

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.documents import queries as documents
-from app.documents.content import diary_content
+from app.documents.content import diary_contents
 from app.documents.printing import Stamp, document_pdf
 from app.documents.services import issue_many
 from app.extensions import db
@@ -39,7 +39,7 @@ def group_diaries(job: Job, progress: Progress) -> JobResult:
     locale = job.params["locale"]
     placements = documents.group_placements(group)
     entries = documents.approved_entries([p.id for p in placements])
-    contents = {p.id: diary_content(p, entries[p.id]) for p in placements}
+    contents = diary_contents(placements, entries)  # a fixed number of queries
     issued = issue_many(DocumentKind.DIARY, contents, locale, owner, group)
     stamps = {pid: Stamp.of(document) for pid, document in issued.items()}
     name = f"diaries-{file_name(group.code)}.zip"
