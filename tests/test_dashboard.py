@@ -243,10 +243,11 @@ def test_hours_per_iso_week(login_as):
     builders.entry(placement, date(2025, 3, 26), hours=2, status=EntryStatus.REJECTED)
     page = login_as(builders.admin()).get("/dashboard/?year=2025").get_data(as_text=True)
     assert table_rows(page, "weekly-hours") == [
-        ["2025-W10", "03.03.2025", "10", "6"],
-        ["2025-W11", "10.03.2025", "7,5", "7,5"],
-        ["2025-W12", "17.03.2025", "0", "0"],  # a week without entries is a zero, not a gap
-        ["2025-W13", "24.03.2025", "2", "0"],
+        # Weeks by their dates, not ISO codes (issue 9).
+        ["3—9 мар.", "03.03.2025", "10", "6"],
+        ["10—16 мар.", "10.03.2025", "7,5", "7,5"],
+        ["17—23 мар.", "17.03.2025", "0", "0"],  # a week without entries is a zero, not a gap
+        ["24—30 мар.", "24.03.2025", "2", "0"],
     ]
 
 

@@ -570,7 +570,7 @@ def test_placement_page_runs_a_fixed_number_of_queries(login_as, query_counter):
     with query_counter() as many:
         page = client.get(f"/placements/{draft.id}").get_data(as_text=True)
     assert many.count == few.count
-    assert page.count("required_hours") == 5  # created + four changes
+    assert page.count("Требуемые часы:</span>") == 5  # created + four changes, by name
 
 
 def test_the_form_offers_only_the_chosen_mentors_workshops(login_as):

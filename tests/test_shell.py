@@ -164,7 +164,7 @@ def test_list_rows_carry_their_labels_for_the_phone_cards(login_as):
     group = builders.group(coordinator.college)
     builders.placement(builders.student(group), agreement_number="ДО-2026/000001")
     page = _text(login_as(coordinator).get("/placements/"))
-    assert 'class="table table--cards"' in page
+    assert 'class="table-wrap table-wrap--cards"' in page
     assert '<th scope="row" class="table__title">' in page
     for label in ("Студент", "Группа", "Предприятие", "Наставник", "Часы", "Статус"):
         assert f'data-label="{label}"' in page
