@@ -296,3 +296,19 @@ def test_a_duplicate_written_meanwhile_is_told_and_nothing_is_half_written(login
     monkeypatch.setattr(bulk, "insert_rows", real)
     assert client.post(f"/imports/{token}/confirm").status_code == 302
     assert _count(User, User.role == Role.STUDENT) == 4
+
+
+def test_a_class_of_minors_without_guardians_imports_with_the_notes_counted(login_as):
+    coordinator = builders.coordinator()
+    group = builders.group(coordinator.college, code="СВ-25-1")
+    lines = ["ФИО;ИИН;Группа"] + [
+        f"Юный {i};{make_iin(date(2011, 1 + i % 12, 1 + i % 28), i + 1)};{group.code}"
+        for i in range(150)]
+    client = login_as(coordinator)
+    page = _upload(client, "students", "s.csv", "\n".join(lines).encode()).get_data(
+        as_text=True)
+    assert page.count("Студент несовершеннолетний") == 100
+    assert "И ещё примечаний: 50." in page
+    assert page.count("нет данных родителя") == 150  # each row's badge in the table
+    assert client.post(f"/imports/{_token(page)}/confirm").status_code == 302
+    assert _count(User, User.college_id == coordinator.college_id) == 151

@@ -181,7 +181,7 @@ def test_specialties_by_code_are_created_with_the_import(login_as):
     page = _upload(client, "students", "s.csv", data.encode()).get_data(as_text=True)
     assert _problems(page) == []
     assert "Специальность 07130100 Электрические машины" in page
-    assert "Группа ЭМ-25-1" in page and "Группа эм 25 2" in page
+    assert "Группа ЭМ-25-1" in page and "Группа ЭМ-25-2" in page  # "эм 25 2" tidied
     assert "Не используются столбцы: Notes." in page
     assert client.post(f"/imports/{_token(page)}/confirm").status_code == 302
     specialty = db.session.scalar(select(Specialty).where(
@@ -305,3 +305,18 @@ def test_the_activation_page_tells_why_a_minor_without_guardian_waits(login_as):
     page = login_as(w.coordinator).post(f"/placements/{draft.id}/activate",
                                         follow_redirects=True).get_data(as_text=True)
     assert "родитель или законный представитель не указан" in page
+
+
+@pytest.mark.parametrize(("written", "tidy", "year"), [
+    ("св 23 1", "СВ-23-1", 2023),
+    ("CВ-23-1", "СВ-23-1", 2023),  # a Latin C in a Cyrillic code
+    ("ЭС – 24 – 2", "ЭС-24-2", 2024),
+    ("IT-2025", "IT-2025", 2025),  # a Latin code stays Latin
+    ("Группа А", "ГРУППА-А", None),
+])
+def test_group_codes_as_offices_type_them(written, tidy, year):
+    from app.imports.groups import group_key, intake_year_of, tidy_code
+
+    assert tidy_code(written) == tidy
+    assert group_key(written) == group_key(tidy)
+    assert intake_year_of(tidy) == year

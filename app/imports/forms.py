@@ -22,7 +22,7 @@ class UploadForm(BaseForm):
 class SpecialtyChoice(Form):
     """For one specialty name the college does not know: an existing one, or a new one."""
 
-    name = HiddenField(filters=[strip_text])
+    name = HiddenField(filters=[strip_text], validators=[Length(max=200)])
     specialty = SelectField(_l("Специальность колледжа"), choices=[], validate_choice=True)
     code = StringField(_l("Код классификатора для новой специальности"),
                        filters=[strip_text], validators=[Length(max=20)])

@@ -30,6 +30,16 @@ def group_key(code: str) -> str:
     return re.sub(r"\s+", "-", value)
 
 
+def tidy_code(code: str) -> str:
+    """A new group's code as the college will show it: "св 23 1" → "СВ-23-1"."""
+    value = code.upper()
+    if re.search("[А-ЯЁӘҒҚҢӨҰҮҺІ]", value):
+        value = value.translate(_LOOKALIKES)  # a Cyrillic code typed half on a Latin layout
+    value = re.sub(r"[\u2010-\u2015\u2212]", "-", value).strip()
+    value = re.sub(r"\s*-\s*", "-", value)
+    return re.sub(r"\s+", "-", value)
+
+
 def name_key(name: str) -> str:
     value = name.lower().replace("ё", "е")
     value = re.sub(r"\([^)]*\)", " ", value)
@@ -138,7 +148,7 @@ class GroupPlan:
             if wanted[0] == "new":
                 self.new_specialties[wanted[1]].rows += 1
             return ("new", key)
-        code = checks.text(code, "group", 30)
+        code = checks.text(tidy_code(code), "group", 30)
         year = cells.whole_number(values.get("intake_year"), "intake_year")
         if year is None:
             year = intake_year_of(code)
