@@ -149,6 +149,19 @@ def test_diary_has_title_page_review_named_signatures_and_whole_headers(login_as
     assert column > len(lines[supervisor_at]) - len(lines[supervisor_at].lstrip()) + 30
 
 
+@pytest.mark.parametrize("entries", [0, 14, 23, 31])
+def test_diary_signatures_never_stand_alone_on_a_page(login_as, entries):
+    placement = _signing_world()
+    bd.approved_entries(placement, entries, hours=8)
+    bd.submitted_assessment(placement, characterisation=CHARACTERISATION[: 40 * entries + 50])
+    pages = _get(login_as(placement.student), f"/documents/diary/{placement.id}.pdf",
+                 f"diary-{entries}.pdf")
+    last = _squash(pages[-1])
+    assert COORDINATOR in last and HEAD in last and "М.П." in last
+    # Something of the document's body shares the page: the review, the totals or the rows.
+    assert ("Старательно" in last or "Итого подтверждено" in last), last[:300]
+
+
 @pytest.mark.parametrize("lang", ["ru", "kk"])
 def test_assessment_sheet_has_letter_points_hours_and_three_signatures(login_as, lang):
     placement = _signing_world(student_name="Айдос")  # a one-word name
