@@ -6,8 +6,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -40,6 +42,18 @@ def _database_url(tmp_dir, worker: str) -> str:
     finally:
         engine.dispose()
     return worker_url.render_as_string(hide_password=False)
+
+
+# Every test runs on the same day at the same hour, so none depends on the weekday or on the
+# hour at which UTC's date and the region's (UTC+5) differ; the clock keeps ticking from there.
+# A test that needs another moment travels itself (time_machine.travel).
+FROZEN_AT = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)  # Tuesday, 11:00 in Almaty
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with time_machine.travel(FROZEN_AT, tick=True) as traveller:
+        yield traveller
 
 
 def _config(url: str, **extra) -> dict:

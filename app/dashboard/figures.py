@@ -10,7 +10,7 @@ from flask_babel import format_date, format_decimal, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from app import charts
+from app import charts, clock
 from app.dashboard import queries
 from app.dashboard.queries import Filters
 from app.models import User
@@ -94,7 +94,7 @@ def _graduate_cells(row: Any) -> tuple:
 
 def headline_of(by_year: list, f: Filters) -> Headline:
     """The figure cards' year: the one chosen, else the latest with graduates."""
-    year = f.year or (by_year[-1].year if by_year else date.today().year)
+    year = f.year or (by_year[-1].year if by_year else clock.today().year)
     for row in by_year:
         if row.year == year:
             return Headline(year, row.graduates, row.employed, row.known,

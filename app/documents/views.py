@@ -19,6 +19,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app import clock
 from app.documents import queries, services
 from app.documents.content import (
     agreement_as_shown,
@@ -134,7 +135,7 @@ def report():
     year = request.args.get("year", type=int)
     if year is None:
         years = queries.graduation_years(college_id)
-        year = years[0] if years else date.today().year
+        year = years[0] if years else clock.today().year
     if not 1990 <= year <= 2100:
         abort(404)
     content = report_content(college_id, year)

@@ -1,10 +1,11 @@
 """Each role's home page."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
+from app import clock
 from app.home import queries
 from app.models import Role, utcnow
 from app.practice.health import Thresholds
@@ -17,7 +18,7 @@ bp = Blueprint("home", __name__)
 @login_required
 def index():
     user = current_user
-    today = date.today()
+    today = clock.today()
     match user.role:
         case Role.ADMIN:
             figures = queries.admin_figures(user)

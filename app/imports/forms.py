@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
+from wtforms import FieldList, FormField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
-from app.forms import BaseForm, strip_text
+from app.forms import BaseForm, BaseSubForm, strip_text
 from app.imports.columns import KIND_LABELS
 
 
@@ -19,7 +19,7 @@ class UploadForm(BaseForm):
     file = FileField(_l("Файл CSV или XLSX"))
 
 
-class SpecialtyChoice(Form):
+class SpecialtyChoice(BaseSubForm):
     """For one specialty name the college does not know: an existing one, or a new one."""
 
     name = HiddenField(filters=[strip_text], validators=[Length(max=200)])

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import audit
+from app import audit, clock
 from app.extensions import db
 from app.forms import ActionForm
 from app.imports import storage
@@ -46,7 +46,7 @@ def _upload_page(form: UploadForm, status: int = 200):
 
 
 def _today() -> date:
-    return date.today()
+    return clock.today()
 
 
 @bp.route("/", methods=["GET", "POST"])

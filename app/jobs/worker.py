@@ -4,10 +4,10 @@ Started by `flask jobs worker` (the app is the one the command loaded) or by a p
 `rq worker` with `--url $REDIS_URL shakirt` (the app is made here from the environment).
 """
 
-from datetime import date
 
 from flask import Flask, current_app, has_app_context
 
+from app import clock
 from app.jobs.queue import run_in_context
 
 _app: Flask | None = None
@@ -47,7 +47,7 @@ def progress_alerts() -> int:
     from app.notifications.cli import run_progress_alerts
 
     with _application().app_context():
-        return run_progress_alerts(date.today())[1]
+        return run_progress_alerts(clock.today())[1]
 
 
 def remove_old_results() -> int:

@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app import clock
 from app.extensions import db
 from app.notifications import services
 from app.practice.health import Thresholds
@@ -47,5 +48,5 @@ def notify_mentors() -> None:
 @with_appcontext
 def progress_alerts() -> None:
     """Record every active placement's status; tell coordinators which turned red."""
-    checked, turned_red = run_progress_alerts(date.today())
+    checked, turned_red = run_progress_alerts(clock.today())
     click.echo(f"Placements checked: {checked}; turned red: {turned_red}")

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app import clock
 from app.audit import history_of
 from app.exports import spreadsheet_response
 from app.extensions import db
@@ -47,7 +48,7 @@ def index():
     req = ListRequest.from_args(queries.SORTABLE, "student")
     filters = queries.LedgerFilters.from_args(request.args)
     pager = queries.ledger_page(current_user, filters, req)
-    due = queries.due_count(current_user, date.today()) \
+    due = queries.due_count(current_user, clock.today()) \
         if current_user.role != Role.EMPLOYER else 0
     return render_template(
         "outcomes/index.html", pager=pager, req=req, filters=filters, due=due,
@@ -90,7 +91,7 @@ def export(fmt: str):
 @roles_required(Role.ADMIN, Role.COORDINATOR, Role.EMPLOYER)
 def due():
     req = ListRequest.from_args({"date": None}, "date")
-    pager, rows = queries.due_checks(current_user, date.today(), req)
+    pager, rows = queries.due_checks(current_user, clock.today(), req)
     return render_template("outcomes/due.html", pager=pager, rows=rows, req=req)
 
 

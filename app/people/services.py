@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from app import audit
+from app import audit, clock
 from app.domain.identifiers import birth_date_from_iin, has_valid_check_digit, mask_iin
 from app.domain.working_time import (
     EARLIEST_BIRTH_YEAR,
@@ -144,7 +144,7 @@ def save_student(actor: User, college_id: int, *, full_name: str, iin: str, grou
     """
     _check_college_actor(actor, college_id)
     fields = _student_fields(college_id, full_name, iin, group_id, email, phone, guardian_name,
-                             guardian_phone, date.today())
+                             guardian_phone, clock.today())
     student = find_student_by_iin(fields["iin"])
     if student is not None and student.college_id != college_id:
         raise RuleViolation(iin_taken_message(), "iin")
@@ -166,7 +166,7 @@ def update_student(actor: User, student: User, *, full_name: str, iin: str, grou
     """Change a student's details, the IIN included (it stays unique)."""
     _check_college_actor(actor, student.college_id)
     fields = _student_fields(student.college_id, full_name, iin, group_id, email, phone,
-                             guardian_name, guardian_phone, date.today())
+                             guardian_name, guardian_phone, clock.today())
     other = find_student_by_iin(fields["iin"])
     if other is not None and other.id != student.id:
         raise RuleViolation(_("Этот ИИН уже указан у другого студента.")

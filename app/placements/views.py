@@ -1,12 +1,12 @@
 """Placement pages: the scoped list and its exports, the form, the page with history, actions."""
 
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app import clock
 from app.audit import history_of
 from app.exports import spreadsheet_response
 from app.extensions import db
@@ -65,7 +65,7 @@ def export(fmt: str):
          label(p.status), p.terminated_on, p.termination_reason]
         for p in placements
     )
-    return spreadsheet_response(fmt, f"placements-{date.today():%Y-%m-%d}", header, rows,
+    return spreadsheet_response(fmt, f"placements-{clock.today():%Y-%m-%d}", header, rows,
                                 title=_("Договоры"))
 
 
@@ -118,7 +118,7 @@ def show(placement_id: int, termination: TerminationForm | None = None,
         placement=placement,
         history=history_of(placement),
         action_form=ActionForm(),
-        termination=termination or TerminationForm(formdata=None, on=date.today()),
+        termination=termination or TerminationForm(formdata=None, on=clock.today()),
         can_manage=current_user.role == Role.COORDINATOR,
         offer_form=offer_form or _offer_form(placement, formdata=None),
         related=related.of_placement(current_user, placement), may_open=related.may_open,
@@ -134,7 +134,7 @@ def _offer_form(placement: Placement, **kw) -> PlacementOfferForm | None:
     form = PlacementOfferForm(**kw)
     form.set_choices(offers.next_offer_statuses(placement))
     if "formdata" in kw:
-        form.offer_date.data = date.today()
+        form.offer_date.data = clock.today()
     return form
 
 
@@ -176,14 +176,14 @@ def _act(placement_id: int, act, done: str):
 @bp.post("/<int:placement_id>/activate")
 @roles_required(Role.COORDINATOR)
 def activate(placement_id: int):
-    return _act(placement_id, lambda actor, p: services.activate_placement(actor, p, date.today()),
+    return _act(placement_id, lambda actor, p: services.activate_placement(actor, p, clock.today()),
                 _("Договор введён в действие."))
 
 
 @bp.post("/<int:placement_id>/complete")
 @roles_required(Role.COORDINATOR)
 def complete(placement_id: int):
-    return _act(placement_id, lambda actor, p: services.complete_placement(actor, p, date.today()),
+    return _act(placement_id, lambda actor, p: services.complete_placement(actor, p, clock.today()),
                 _("Договор завершён."))
 
 
@@ -195,7 +195,7 @@ def terminate(placement_id: int):
     if form.validate_on_submit():
         try:
             services.terminate_placement(current_user._get_current_object(), placement,
-                                         form.on.data, form.reason.data, today=date.today())
+                                         form.on.data, form.reason.data, today=clock.today())
         except RuleViolation as refusal:
             db.session.rollback()
             target = getattr(form, refusal.field or "", None)
@@ -220,7 +220,7 @@ def record_offer(placement_id: int):
         try:
             offers.record_placement_offer(current_user._get_current_object(), placement,
                                           form.offer_status.data, form.offer_date.data,
-                                          today=date.today())
+                                          today=clock.today())
         except RuleViolation as refusal:
             _show_refusal(form, refusal)
         else:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app import clock
 from app.domain.working_time import limit_for
 from app.extensions import db
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, Role, utcnow
@@ -135,7 +136,7 @@ def _attach(form: WeekForm, violations: list[RuleViolation], shown: set[str]) ->
 @login_required
 def diary(placement_id: int):
     placement = get_scoped_or_404(Placement, placement_id)
-    today = date.today()
+    today = clock.today()
     week = (parse_week(request.args.get("week"))
             or default_week(placement.start_date, placement.end_date, today))
     entries = queries.week_entries(placement, week)
@@ -269,7 +270,7 @@ def progress():
         abort(404)
     must_choose = is_admin and college_id is None
     rows = ([] if must_choose else
-            queries.progress_board(current_user, date.today(), _thresholds(), statuses,
+            queries.progress_board(current_user, clock.today(), _thresholds(), statuses,
                                    college_id))
     counts = {health: sum(1 for r in rows if r.health == health) for health in Health}
     wanted = request.args.get("health")
