@@ -63,9 +63,12 @@ def _problems(page: str) -> list[tuple[str, str, str]]:
     if 'id="problems-heading"' not in page:
         return []
     body = page.split('id="problems-heading"', 1)[-1].split("</tbody>", 1)[0]
+    body = body.split("<tbody>", 1)[-1]
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
-    return [tuple(c.strip() for c in cell) for cell in cells if len(cell) == 3]
+    cells = [[re.sub(r"<[^>]+>", "", c).strip()
+              for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)] for row in rows]
+    # The row's card is titled "Строка N" (on a phone each problem is a card).
+    return [(cell[0].removeprefix("Строка "), *cell[1:]) for cell in cells if len(cell) == 3]
 
 
 def _students(college_id) -> list[User]:
