@@ -98,6 +98,7 @@ def base_config(instance_path: Path) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "noreply@shakirt.local"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
         "PROGRESS_IDLE_DAYS": int(os.environ.get("PROGRESS_IDLE_DAYS", 14)),
         "PROGRESS_WAITING_DAYS": int(os.environ.get("PROGRESS_WAITING_DAYS", 7)),
         "PROGRESS_BEHIND_PERCENT": int(os.environ.get("PROGRESS_BEHIND_PERCENT", 15)),
