@@ -17,9 +17,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     from app.config import base_config
-    from app.listing import CleanRequest
+    from app.listing import CleanRequest, DatabaseIdConverter
 
     app.request_class = CleanRequest
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     app.config.from_mapping(base_config(Path(app.instance_path)))
     if test_config is None:

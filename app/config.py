@@ -83,6 +83,10 @@ def base_config(instance_path: Path) -> dict:
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per 15 minutes"),
         "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT",
                                                    "100 per 15 minutes"),
+        # Password reset links: hours they work; requests per address typed and per client.
+        "RESET_HOURS": int(os.environ.get("RESET_HOURS", 2)),
+        "RESET_RATE_LIMIT": os.environ.get("RESET_RATE_LIMIT", "3 per hour"),
+        "RESET_ADDRESS_RATE_LIMIT": os.environ.get("RESET_ADDRESS_RATE_LIMIT", "20 per hour"),
         "BABEL_DEFAULT_LOCALE": "ru",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Almaty"),
         "LANGUAGES": ["ru", "kk", "en"],
@@ -94,6 +98,7 @@ def base_config(instance_path: Path) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "noreply@shakirt.local"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
         "PROGRESS_IDLE_DAYS": int(os.environ.get("PROGRESS_IDLE_DAYS", 14)),
         "PROGRESS_WAITING_DAYS": int(os.environ.get("PROGRESS_WAITING_DAYS", 7)),
         "PROGRESS_BEHIND_PERCENT": int(os.environ.get("PROGRESS_BEHIND_PERCENT", 15)),

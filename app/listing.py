@@ -10,6 +10,7 @@ from flask import Request, current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, or_
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
 from werkzeug.utils import cached_property
 
 from app.extensions import db
@@ -40,6 +41,13 @@ class QueryArgs(ImmutableMultiDict):
 
     def getlist(self, key, type=None):  # noqa: A002
         return super().getlist(key, query_int if type is int else type)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: beyond the databases' INTEGER range is no page (404)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=INT_MAX, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 class CleanRequest(Request):

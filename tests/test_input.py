@@ -138,3 +138,10 @@ def test_a_full_width_page_number_is_page_one(app, login_as):
         assert ListRequest.from_args({"name": None}, "name").page == 1
     with app.test_request_context("/students?page=2147483647"):
         assert ListRequest.from_args({"name": None}, "name").page == 100_000
+
+
+def test_an_id_beyond_the_database_range_is_not_found(app, login_as):
+    client = login_as(builders.admin())
+    for path in ("/colleges/99999999999999999999", "/colleges/2147483648",
+                 "/placements/99999999999999999999"):
+        assert client.get(path).status_code == 404, path

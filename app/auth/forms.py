@@ -49,3 +49,15 @@ class LanguageForm(BaseForm):
         validate_choice=True,
     )
     next = HiddenField()
+
+
+class ResetRequestForm(BaseForm):
+    email = EmailField(
+        _l("Электронная почта"),
+        validators=[DataRequired(_l("Укажите электронную почту.")), Length(max=254)],
+    )
+
+
+class ResetPasswordForm(BaseForm):
+    new_password = new_password_field(_l("Новый пароль"), _l("Введите новый пароль."))
+    confirm = confirm_field(_l("Повторите новый пароль"), of="new_password")

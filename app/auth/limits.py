@@ -1,8 +1,10 @@
-"""Sign-in limits keyed by account and address, in the rate limiter's shared storage.
+"""Sign-in and reset-request limits keyed by account and address, in the limiter's storage.
 
 Wrong passwords count per (account, address): someone guessing a password from one address
 locks only themselves out, not the account's owner at another. A looser limit per address
-over all accounts stops one address from trying many accounts.
+over all accounts stops one address from trying many accounts. Reset requests count per
+account and per address, keyed on the address typed, so a refusal says nothing about whether
+the account exists.
 """
 
 import math
@@ -13,14 +15,18 @@ from limits import parse
 
 from app.extensions import limiter
 
+LOGIN = ("LOGIN_RATE_LIMIT", "LOGIN_ADDRESS_RATE_LIMIT")
+RESET = ("RESET_RATE_LIMIT", "RESET_ADDRESS_RATE_LIMIT")
 
-def _keys(email: str) -> list[tuple[str, list[str]]]:
+
+def _keys(kind: tuple[str, str], email: str) -> list[tuple[str, list[str]]]:
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "") or "shakirt"
     address = request.remote_addr or "-"
     account = (email or "").strip().lower()[:254]
+    per_account, per_address = kind
     return [
-        (current_app.config["LOGIN_RATE_LIMIT"], [prefix, "login", account, address]),
-        (current_app.config["LOGIN_ADDRESS_RATE_LIMIT"], [prefix, "login-address", address]),
+        (current_app.config[per_account], [prefix, per_account, account, address]),
+        (current_app.config[per_address], [prefix, per_address, address]),
     ]
 
 
@@ -28,12 +34,12 @@ def _active() -> bool:
     return limiter.enabled and current_app.config.get("RATELIMIT_ENABLED", True)
 
 
-def seconds_to_wait(email: str) -> int | None:
+def seconds_to_wait(email: str, kind: tuple[str, str] = LOGIN) -> int | None:
     """None when this address may try this account now; else the seconds until it may."""
     if not _active():
         return None
     waits = []
-    for limit, identifiers in _keys(email):
+    for limit, identifiers in _keys(kind, email):
         item = parse(limit)
         if not limiter.limiter.test(item, *identifiers):
             reset_at, _remaining = limiter.limiter.get_window_stats(item, *identifiers)
@@ -41,8 +47,8 @@ def seconds_to_wait(email: str) -> int | None:
     return max(waits) if waits else None
 
 
-def count_failure(email: str) -> None:
-    """Count one failed sign-in of this account from this address."""
+def count(email: str, kind: tuple[str, str] = LOGIN) -> None:
+    """Count one attempt (a failed sign-in, a reset request) for this account and address."""
     if _active():
-        for limit, identifiers in _keys(email):
+        for limit, identifiers in _keys(kind, email):
             limiter.limiter.hit(parse(limit), *identifiers)

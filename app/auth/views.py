@@ -15,8 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import limits
-from app.auth.forms import LanguageForm, LoginForm, PasswordChangeForm
+from app.auth import limits, recovery
+from app.auth.forms import (
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from app.auth.services import AuthError, authenticate, change_password
 from app.extensions import db
 from app.forms import ActionForm
@@ -25,11 +31,16 @@ from app.security import end_all_sessions, is_safe_next
 bp = Blueprint("auth", __name__)
 
 
-def _too_many(form: LoginForm, seconds: int):
+def _too_many(template: str, form, seconds: int):
     minutes = max(1, math.ceil(seconds / 60))
-    flash(_("Слишком много попыток входа с этого адреса. Повторите через %(minutes)s мин.",
-            minutes=minutes), "error")
-    response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+    if template == "auth/login.html":
+        message = _("Слишком много попыток входа с этого адреса. Повторите через %(minutes)s мин.",
+                    minutes=minutes)
+    else:
+        message = _("Слишком много запросов на смену пароля. Повторите через %(minutes)s мин.",
+                    minutes=minutes)
+    flash(message, "error")
+    response = current_app.make_response((render_template(template, form=form), 429))
     response.headers["Retry-After"] = str(seconds)
     return response
 
@@ -42,11 +53,11 @@ def login():
     if request.method == "POST":
         email = request.form.get("email", "")
         if (seconds := limits.seconds_to_wait(email)) is not None:
-            return _too_many(form, seconds)
+            return _too_many("auth/login.html", form, seconds)
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
-            limits.count_failure(form.email.data)
+            limits.count(form.email.data)
             current_app.logger.warning("Failed login for %r from %s", form.email.data,
                                        request.remote_addr)
             flash(_("Неверная электронная почта или пароль."), "error")
@@ -57,7 +68,7 @@ def login():
             target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
             return redirect(target)
     elif request.method == "POST":
-        limits.count_failure(request.form.get("email", ""))
+        limits.count(request.form.get("email", ""))
     return render_template("auth/login.html", form=form)
 
 
@@ -104,3 +115,39 @@ def language():
             db.session.commit()
     target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
     return redirect(target)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.password"))
+    form = ResetRequestForm()
+    if request.method == "POST":
+        email = request.form.get("email", "")
+        if (seconds := limits.seconds_to_wait(email, limits.RESET)) is not None:
+            return _too_many("auth/forgot.html", form, seconds)
+    if form.validate_on_submit():
+        limits.count(form.email.data, limits.RESET)
+        recovery.send_reset_link(form.email.data)
+        # The same answer whether or not the address has an account.
+        flash(_("Если этот адрес зарегистрирован, на него отправлена ссылка для смены пароля. "
+                "Она действует %(hours)s ч.", hours=recovery.reset_hours()), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = recovery.user_for_token(token[:500])
+    if user is None:
+        return render_template("auth/reset.html", form=None), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        recovery.reset_password(user, form.new_password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash(_("Пароль изменён. Войдите с новым паролем."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
