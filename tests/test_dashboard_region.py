@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.demo import DEMO_PASSWORD, empty_database, load_world
 from app.extensions import db
 from app.models import Placement, Role, User
+from tests.test_dashboard import table_rows
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +79,5 @@ def test_region_dashboard_shows_the_article_figures(app, client, query_counter):
         assert _figure(page, "Работают по специальности") == "4 730"
         assert _figure(page, "Доля трудоустроенных по специальности") == "87,0%"
     # The year's row of the by-year table agrees with the cards.
-    row = re.search(r'<th scope="row">2025</th>(.*?)</tr>', page, re.S).group(1)
-    cells = [re.sub(r"\s", " ", c).replace("\u202f", " ").strip()
-             for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-    assert cells[:3] == ["5 436", "4 730", "87,0%"]
+    row = next(r for r in table_rows(page, "graduates-by-year") if r[0] == "2025")
+    assert row[1:4] == ["5 436", "4 730", "87,0%"]

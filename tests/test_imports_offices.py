@@ -17,6 +17,7 @@ from app.placements import services as placements
 from app.rules import RuleViolation
 from tests import builders
 from tests.builders_placements import world
+from tests.test_imports import _problems  # the one reader of the problem cards
 
 DATA = Path(__file__).parent / "data"
 TODAY = date(2026, 12, 1)  # the two youngest of the sample are 17 that day
@@ -46,15 +47,6 @@ def _token(page):
 
 def _can_confirm(page):
     return re.search(r'action="/imports/[^/"]+/confirm"', page) is not None
-
-
-def _problems(page):
-    if 'id="problems-heading"' not in page:
-        return []
-    body = page.split('id="problems-heading"', 1)[-1].split("</tbody>", 1)[0]
-    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in rows]
-    return [tuple(c.strip() for c in cell) for cell in cells if len(cell) == 3]
 
 
 def _students(college_id):

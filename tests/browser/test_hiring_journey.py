@@ -76,7 +76,7 @@ def test_assessment_hire_and_the_funnel(page: Page, live_server):
     page.get_by_label("Должность").fill("Электрогазосварщик 3 разряда")
     page.get_by_label("Дата приёма на работу").fill("2025-07-01")
     page.get_by_role("button", name="Записать приём на работу").click()
-    expect(page.get_by_text("Приём на работу записан.")).to_be_visible()
+    expect(page.get_by_text("Приём на работу записан")).to_be_visible()
     expect(page.get_by_text("предложение принято").first).to_be_visible()
     sign_out(page)
 
