@@ -184,3 +184,13 @@ def week_span(week) -> str:
         return format_interval(week.monday, week.sunday, "MMMMd", locale=locale)
     return (f"{format_date(week.monday, 'd MMMM y', locale=locale)} – "
             f"{format_date(week.sunday, 'd MMMM y', locale=locale)}")
+
+
+def agreement_name(placement) -> str:
+    """An agreement as people name it: by its own number, never by the database's id."""
+    from flask_babel import gettext
+
+    if placement.agreement_number:
+        return gettext("договор № %(number)s", number=placement.agreement_number)
+    return gettext("договор без номера от %(start)s",
+                   start=format_date(placement.start_date, "dd.MM.yyyy", locale=get_locale()))

@@ -154,7 +154,13 @@ def test_a_student_has_at_most_one_active_placement(app):
     later = _draft(w, start_date=date(2027, 1, 10), end_date=date(2027, 5, 1))
     with pytest.raises(RuleViolation) as refusal:
         services.activate_placement(w.coordinator, later, TODAY)
-    assert refusal.value.message == f"У студента уже есть действующий договор №{active.id}."
+    # Named as people name it (its number, or its start date), never by the database's id.
+    assert refusal.value.message == ("У студента уже есть действующий договор без номера "
+                                     "от 10.01.2026.")
+    active.agreement_number = "ДО-5"
+    with pytest.raises(RuleViolation) as refusal:
+        services.activate_placement(w.coordinator, later, TODAY)
+    assert refusal.value.message == "У студента уже есть действующий договор № ДО-5."
     assert db.session.get(Placement, later.id).status == PlacementStatus.DRAFT
 
 

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.imports import bulk, cells
 from app.imports.reading import Table
 from app.imports.services import Outcome, refused, repeated_row
+from app.labels import agreement_name
 from app.models import (
     Department,
     Enterprise,
@@ -171,8 +172,8 @@ def _check_free(fields: dict[str, Any], held: list[Any],
     clash = next((p for p in held if p.start_date < end and p.end_date > start), None)
     if clash is not None:
         raise RuleViolation(
-            _("У студента уже есть договор №%(number)s на пересекающиеся даты "
-              "(%(start)s – %(end)s).", number=clash.id,
+            _("У студента уже есть %(agreement)s на пересекающиеся даты "
+              "(%(start)s – %(end)s).", agreement=agreement_name(clash),
               start=_day(clash.start_date), end=_day(clash.end_date)), "start_date")
     row = next((n for n, p in planned if p["start_date"] < end and p["end_date"] > start), None)
     if row is not None:

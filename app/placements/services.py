@@ -19,7 +19,7 @@ from app.audit import changes_of, record
 from app.database import lock_for_counting
 from app.domain.working_time import is_minor
 from app.extensions import db
-from app.labels import label, register_actions
+from app.labels import agreement_name, label, register_actions
 from app.models import (
     Assessment,
     AssessmentKind,
@@ -163,14 +163,15 @@ def activate_placement(actor: User, placement: Placement, today: date) -> Placem
             "parent_consent_on",
         )
     other_active = db.session.scalar(
-        select(Placement.id).where(
+        select(Placement).where(
             Placement.student_id == student.id, Placement.status == PlacementStatus.ACTIVE,
             Placement.id != placement.id,
         ).limit(1)
     )
     if other_active is not None:
         raise RuleViolation(
-            _("У студента уже есть действующий договор №%(number)s.", number=other_active),
+            _("У студента уже есть действующий %(agreement)s.",
+              agreement=agreement_name(other_active)),
             "student_id",
         )
     _check_no_overlap(student, placement.start_date, placement.end_date, placement.id)
@@ -371,8 +372,8 @@ def _check_no_overlap(student: User, start: date, end: date, own_id: int | None)
     )
     if clash is not None:
         raise RuleViolation(
-            _("У студента уже есть договор №%(number)s на пересекающиеся даты "
-              "(%(start)s – %(end)s).", number=clash.id,
+            _("У студента уже есть %(agreement)s на пересекающиеся даты "
+              "(%(start)s – %(end)s).", agreement=agreement_name(clash),
               start=_day(clash.start_date), end=_day(clash.end_date)),
             "start_date",
         )

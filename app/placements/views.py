@@ -12,7 +12,7 @@ from app.exports import spreadsheet_response
 from app.extensions import db
 from app.forms import ActionForm
 from app.home import related
-from app.labels import label
+from app.labels import agreement_name, label
 from app.listing import ListRequest, paginate
 from app.models import OfferStatus, Placement, PlacementStatus, Role
 from app.outcomes import offers
@@ -101,7 +101,8 @@ def new():
             _show_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(_("Договор №%(number)s создан как черновик.", number=placement.id), "success")
+            flash(_("Черновик договора создан: %(agreement)s.",
+                    agreement=agreement_name(placement)), "success")
             return redirect(url_for("placements.show", placement_id=placement.id))
     return render_template("placements/form.html", form=form, placement=None)
 

@@ -55,7 +55,7 @@ def test_coordinator_places_a_student_and_the_invited_mentor_sees_the_trainee(
     page.get_by_label("Дата окончания").fill((start + timedelta(weeks=16)).isoformat())
     page.get_by_label("Требуемые часы практики").fill("480")
     page.get_by_role("button", name="Сохранить").click()
-    expect(page.get_by_text("создан как черновик")).to_be_visible()
+    expect(page.get_by_text("Черновик договора создан")).to_be_visible()
     page.get_by_role("button", name="Ввести в действие").click()
     expect(page.get_by_text("Договор введён в действие.")).to_be_visible()
     expect(page.locator(".page-header .badge")).to_have_text("действует")
