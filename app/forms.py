@@ -7,10 +7,11 @@ only (a full-width `７` is not seven hours) and integers stay within the databa
 
 import re
 import unicodedata
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, FloatField, Form, IntegerField, PasswordField
+from wtforms import DateField, DecimalField, FloatField, Form, IntegerField, PasswordField
 from wtforms.fields.core import Field
 from wtforms.validators import StopValidation
 
@@ -88,6 +89,19 @@ def refuse_non_ascii_number(form, field: Field) -> None:
         raise StopValidation(_l("Слишком большое число."))
 
 
+# Dates a person can mean in this app: nobody was born, trained or hired outside these years,
+# and date arithmetic (a check due 12 months after a hire) never leaves Python's range.
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def refuse_implausible_date(form, field: Field) -> None:
+    """A validator for dates: within EARLIEST_DATE–LATEST_DATE."""
+    data = field.data
+    if isinstance(data, date) and not EARLIEST_DATE <= data <= LATEST_DATE:
+        raise StopValidation(_l("Проверьте дату: допустимы годы с %(first)s по %(last)s.",
+                                first=EARLIEST_DATE.year, last=LATEST_DATE.year))
+
+
 def is_numeric(field: Field) -> bool:
     """Numeric fields: WTForms' own, and text fields that parse a number (`numeric = True`)."""
     return isinstance(field, IntegerField | DecimalField | FloatField) or getattr(
@@ -107,6 +121,8 @@ class NormalisingMeta:
             rules = [refuse_hostile_text]
             if is_numeric(field):
                 rules.append(refuse_non_ascii_number)
+            if isinstance(field, DateField):
+                rules.append(refuse_implausible_date)
             field.validators = [*rules, *field.validators]
         return field
 

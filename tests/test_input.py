@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 from werkzeug.datastructures import MultiDict
-from wtforms import Form, IntegerField, StringField, TextAreaField
+from wtforms import DateField, Form, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired
 
 import app as app_package
@@ -21,6 +21,7 @@ class Sample(BaseForm):
     note = TextAreaField("note")
     count = IntegerField("count")
     hours = HoursField("hours")
+    day = DateField("day")
 
 
 def _form(app, **data) -> Sample:
@@ -73,6 +74,14 @@ def test_ascii_numbers_still_work(app):
 def test_an_integer_beyond_the_database_range_is_refused(app):
     form = _form(app, name="x", count="99999999999999999999")
     assert form.errors["count"] == ["Слишком большое число."]
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1806-05-01"])
+def test_a_date_no_person_can_mean_is_refused_before_any_date_arithmetic(app, value):
+    # 9999-12-31 as a hire date once answered 500: its 12-month check fell outside the calendar.
+    form = _form(app, name="x", day=value)
+    assert form.errors["day"] == ["Проверьте дату: допустимы годы с 1900 по 2100."]
+    assert "day" not in _form(app, name="x", day="2026-12-01").errors
 
 
 def test_full_width_digits_do_not_count_as_hours_in_a_diary_row(app):

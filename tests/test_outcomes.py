@@ -243,6 +243,16 @@ def test_a_hire_before_graduation_is_refused(app, login_as):
     assert _reload(outcome).outcome == OutcomeKind.UNKNOWN
 
 
+def test_a_hire_on_the_last_day_of_the_calendar_is_refused_not_a_server_error(app, login_as):
+    # Found by the fuzz test: 9999-12-31 once answered 500 (its 12-month check overflowed).
+    outcome, _coordinator, employer = _graduate()
+    response = login_as(employer).post(f"/outcomes/{outcome.id}/hire", data={
+        "position": "сварщик", "hired_on": "9999-12-31"})
+    assert response.status_code == 400
+    assert "допустимы годы с 1900 по 2100" in response.get_data(as_text=True)
+    assert _reload(outcome).outcome == OutcomeKind.UNKNOWN
+
+
 @pytest.mark.parametrize("action", ["offer", "hire", "checks"])
 def test_another_enterprises_graduate_is_not_found(app, login_as, action):
     outcome, _coordinator, _employer = _graduate(OutcomeKind.HIRED_BY_HOST,
