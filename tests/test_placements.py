@@ -141,7 +141,8 @@ def test_overlapping_placements_of_a_student_are_refused(app):
         _draft(w, mentor_id=other_mentor.id, start_date=END - timedelta(days=5),
                end_date=END + timedelta(days=60))
     assert refusal.value.field == "start_date"
-    assert f"№{first.id}" in refusal.value.message
+    # The clash is named as people name it (here: no number yet, so by its start), not by its id.
+    assert f"договор без номера от {first.start_date:%d.%m.%Y}" in refusal.value.message
     # A terminated placement no longer holds the dates.
     services.terminate_placement(w.coordinator, first, date.today(), "Перевод в другую группу",
                                  today=date.today())
