@@ -77,6 +77,16 @@ def _stale() -> RuleViolation:
                            "Ничего не сохранено."))
 
 
+def flush_reviewed_entries() -> None:
+    """Flush entries a mentor has just reviewed (or taken a review back from); a version clash
+    means another tab got there first, and is a refusal in words."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise RuleViolation(_("Эти записи только что изменили в другой вкладке. Обновите "
+                              "страницу — ничего не изменено.")) from None
+
+
 def _flush() -> None:
     try:
         db.session.flush()
@@ -334,11 +344,7 @@ def review_entries(
         entry.reviewed_at = now
         entry.review_comment = "" if approve else comment
         events.append((entry, changes_of(entry)))
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise RuleViolation(_("Эти записи только что изменили в другой вкладке. Обновите "
-                              "страницу — ничего не изменено.")) from None
+    flush_reviewed_entries()
     for entry, changes in events:
         record(mentor, "entry_approved" if approve else "entry_rejected", entry, changes)
     if not approve:

@@ -11,7 +11,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import changes_of, record
 from app.extensions import db
@@ -25,6 +24,7 @@ from app.models import (
     Placement,
     User,
 )
+from app.practice.services import flush_reviewed_entries
 from app.practice.weeks import Week
 from app.rules import RuleViolation
 
@@ -170,11 +170,7 @@ def undo_sign_off(
         entry.reviewed_by_id = None
         entry.reviewed_at = None
         events.append((entry, changes_of(entry)))
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise RuleViolation(_("Эти записи только что изменили в другой вкладке. Обновите "
-                              "страницу — ничего не изменено.")) from None
+    flush_reviewed_entries()
     for entry, changes in events:
         record(mentor, "entry_sign_off_undone", entry, changes)
     return len(entries)
