@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.imports.columns import KINDS, match_header
 from app.imports.reading import Table
 from app.models import User
 from app.rules import RuleViolation
@@ -111,8 +112,17 @@ def refused(outcome: Outcome, table: Table, number: int, refusal: RuleViolation,
 
 
 def example_rows(kind: str) -> list[list[str]]:
-    """A tiny example of a correct file, for the upload page."""
-    return {
+    """A tiny example of a correct file, for the upload page: its header row in the reader's
+    language (every language's titles are accepted), its data as an office would type it."""
+    header, *rows = _EXAMPLES[kind]
+    columns = KINDS[kind]
+    by_key = {column.key: column for column in columns}
+    found = match_header(columns, header)
+    titles = {position: str(by_key[key].title) for key, position in found.items()}
+    return [[titles.get(position, cell) for position, cell in enumerate(header)], *rows]
+
+
+_EXAMPLES: dict[str, list[list[str]]] = {
         "students": [["ФИО", "ИИН", "Группа", "Код специальности", "Специальность", "Телефон",
                       "Родитель", "Телефон родителя"],
                      ["Ким Данияр Нурланович", "070310590889", "СВ-23-1", "07150100",
@@ -124,4 +134,4 @@ def example_rows(kind: str) -> list[list[str]]:
                         "Окончание", "Часы"],
                        ["070310590889", "160750983883", "master@ridder-stroy.kz",
                         f"{date(2026, 9, 1):%d.%m.%Y}", f"{date(2026, 12, 25):%d.%m.%Y}", "480"]],
-    }[kind]
+}
