@@ -27,11 +27,13 @@ def open_account_menu(page: Page) -> None:
 
 def open_menu(page: Page, item: str) -> None:
     """Follow a menu entry, the way a person would at the page's width."""
-    links = page.get_by_role("navigation", name="Разделы").get_by_role("link", name=item,
-                                                                       exact=True)
-    if links.count() == 0:  # a phone: the entries are behind the menu button
-        open_account_menu(page)
-    links.click()
+    page.wait_for_load_state()  # decide on the page that is there, not the one being left
+    desk = page.locator(".menu--desk").get_by_role("link", name=item, exact=True)
+    if desk.is_visible():
+        desk.click()
+        return
+    open_account_menu(page)  # a phone: the entries are behind the menu button
+    page.locator(".menu--phone").get_by_role("link", name=item, exact=True).click()
 
 
 def menu_urls(page: Page) -> list[str]:
