@@ -16,10 +16,10 @@ from babel.messages.pofile import read_po
 from app.demo import DEMO_PASSWORD, load_world
 from app.extensions import db
 from app.models import User
+from tests.browser.steps import DEMO_ACCOUNTS
 
 ROOT = Path(__file__).resolve().parent.parent
-ACCOUNTS = ["admin@shakirt.kz", "coordinator@shakirt.kz", "employer@shakirt.kz",
-            "mentor@shakirt.kz", "student@shakirt.kz"]
+ACCOUNTS = DEMO_ACCOUNTS
 PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
 
 

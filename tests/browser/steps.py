@@ -5,6 +5,15 @@ from playwright.sync_api import Page, expect
 
 from tests.builders import PASSWORD
 
+# One demo account of each role: the sweeps over every menu page sign in as each.
+DEMO_ACCOUNTS = [
+    "admin@shakirt.kz",
+    "coordinator@shakirt.kz",
+    "employer@shakirt.kz",
+    "mentor@shakirt.kz",
+    "student@shakirt.kz",
+]
+
 
 def sign_in(page: Page, base: str, email: str, password: str = PASSWORD,
             name: str | None = None) -> None:

@@ -7,18 +7,12 @@ from playwright.sync_api import Page, expect
 from app.demo import load_world
 from app.extensions import db
 from tests import builders
-from tests.browser.steps import menu_urls, open_account_menu, sign_in, sign_out
+from tests.browser.steps import DEMO_ACCOUNTS, menu_urls, open_account_menu, sign_in, sign_out
 from tests.builders_practice import last_week
 
 pytestmark = pytest.mark.browser
 
-ACCOUNTS = [
-    "admin@shakirt.kz",
-    "coordinator@shakirt.kz",
-    "employer@shakirt.kz",
-    "mentor@shakirt.kz",
-    "student@shakirt.kz",
-]
+ACCOUNTS = DEMO_ACCOUNTS
 WIDTH = 360
 
 
