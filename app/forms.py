@@ -12,6 +12,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, FloatField, Form, IntegerField, PasswordField
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.fields.core import Field
 from wtforms.validators import StopValidation
 
@@ -89,6 +90,15 @@ def refuse_non_ascii_number(form, field: Field) -> None:
         raise StopValidation(_l("Слишком большое число."))
 
 
+def chosen_id(field: Field) -> int | None:
+    """A select's submitted id before validation, when it is one the database could hold
+    (choices that depend on it are built first, so hostile values must not reach a query)."""
+    data = field.data
+    if isinstance(data, int) and not isinstance(data, bool) and 0 < data <= INT_MAX:
+        return data
+    return None
+
+
 # Dates a person can mean in this app: nobody was born, trained or hired outside these years,
 # and date arithmetic (a check due 12 months after a hire) never leaves Python's range.
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
@@ -100,6 +110,15 @@ def refuse_implausible_date(form, field: Field) -> None:
     if isinstance(data, date) and not EARLIEST_DATE <= data <= LATEST_DATE:
         raise StopValidation(_l("Проверьте дату: допустимы годы с %(first)s по %(last)s.",
                                 first=EARLIEST_DATE.year, last=LATEST_DATE.year))
+
+
+def refuse_impossible_choice(form, field: Field) -> None:
+    """A validator for selects whose choices are ids: a submitted number no database could hold
+    is nobody's choice (selects that skip WTForms' choice check leave the rest to the service)."""
+    values = field.data if isinstance(field.data, list) else [field.data]
+    if any(isinstance(v, int) and not isinstance(v, bool) and not INT_MIN <= v <= INT_MAX
+           for v in values):
+        raise StopValidation(_l("Выберите вариант из списка."))
 
 
 def is_numeric(field: Field) -> bool:
@@ -123,6 +142,8 @@ class NormalisingMeta:
                 rules.append(refuse_non_ascii_number)
             if isinstance(field, DateField):
                 rules.append(refuse_implausible_date)
+            if isinstance(field, SelectFieldBase):
+                rules.append(refuse_impossible_choice)
             field.validators = [*rules, *field.validators]
         return field
 

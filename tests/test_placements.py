@@ -115,6 +115,18 @@ def test_forged_mentor_ids_are_refused(login_as, who):
     assert _count() == 0
 
 
+@pytest.mark.parametrize("mentor_id", ["99999999999999999999", "-1", "0"])
+def test_out_of_range_mentor_id_is_refused_in_words(login_as, mentor_id):
+    """The workshop list is built from the chosen mentor before validation: an id no database
+    could hold must neither reach the query nor leave the form unanswered."""
+    w = world()
+    response = login_as(w.coordinator).post(
+        "/placements/new", data=form_data(w, mentor_id=mentor_id))
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.get_data(as_text=True)
+    assert _count() == 0
+
+
 def test_department_of_another_enterprise_is_refused(login_as):
     w = world()
     elsewhere = builders.mentor().mentor_profile.department

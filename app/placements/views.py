@@ -10,7 +10,7 @@ from app import clock
 from app.audit import history_of
 from app.exports import spreadsheet_response
 from app.extensions import db
-from app.forms import ActionForm
+from app.forms import ActionForm, chosen_id
 from app.home import related
 from app.labels import agreement_name, label
 from app.listing import ListRequest, paginate
@@ -73,7 +73,7 @@ def _placement_form(college_id: int, obj=None) -> PlacementForm:
     form = PlacementForm(obj=obj)
     # Once a mentor is chosen (a draft being edited, a form shown again), only the workshops
     # of the mentor's enterprise are offered; before that they are grouped by enterprise.
-    mentor_id = form.mentor_id.data if isinstance(form.mentor_id.data, int) else None
+    mentor_id = chosen_id(form.mentor_id)
     form.set_choices(queries.student_choices(college_id), queries.mentor_choices(college_id),
                      queries.department_choices(college_id, mentor_id))
     return form
