@@ -6,14 +6,14 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.i18n import LANGUAGE_NAMES
+from app.i18n import LANGUAGE_NAMES, format_date, format_datetime
 from app.labels import HIDDEN_VALUES, field_label, label
 from app.models import (
     AssessmentKind,

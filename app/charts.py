@@ -8,6 +8,7 @@ attributes, never `style`, so the page keeps its strict content security policy.
 import re
 from collections.abc import Callable, Sequence
 
+from flask_babel import format_decimal
 from markupsafe import Markup, escape
 
 PALETTE = ("#1f5fa8", "#2e8540", "#c77700", "#7a4fa0")
@@ -26,6 +27,11 @@ def plain(value: float) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.1f}"
+
+
+def local_number(value: float) -> str:
+    """A number as the reader writes it: "63,6" in ru and kk, "63.6" in en."""
+    return format_decimal(value, format="#,##0.#")
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -92,7 +98,7 @@ def horizontal_bars(
     title: str,
     labels: Sequence[str],
     values: Sequence[float],
-    fmt: Formatter = plain,
+    fmt: Formatter = local_number,
     max_value: float | None = None,
 ) -> Markup:
     """One bar per label, longest for the largest value (or relative to `max_value`)."""
@@ -125,7 +131,7 @@ def bar_chart(
     title: str,
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
-    fmt: Formatter = plain,
+    fmt: Formatter = local_number,
 ) -> Markup:
     """Vertical columns: one group per label, one column per series, with a legend."""
     height, top, bottom, left = 280, 30, 40, 64
@@ -167,7 +173,7 @@ def funnel(
     chart_id: str,
     title: str,
     stages: Sequence[tuple[str, float]],
-    fmt: Formatter = plain,
+    fmt: Formatter = local_number,
 ) -> Markup:
     """Stages as centred bars, each as wide as its share of the first stage."""
     row, label_w, value_w, top = 40, 190, 110, 6
@@ -178,7 +184,7 @@ def funnel(
         y = top + index * row
         width = max(bar_area * min(value / first, 1), 2 if value else 0)
         x = label_w + (bar_area - width) / 2
-        share = f" ({plain(round(100 * value / first, 1))}%)" if index and first else ""
+        share = f" ({local_number(round(100 * value / first, 1))}%)" if index and first else ""
         body.append(_text(label_w - 10, y + 24, _short(label, 26), anchor="end"))
         body.append(_rect(x, y + 6, width, row - 12, PALETTE[1], value,
                           f"{label}: {fmt(value)}{share}"))
@@ -193,7 +199,7 @@ def weekly_chart(
     title: str,
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[float]]],
-    fmt: Formatter = plain,
+    fmt: Formatter = local_number,
 ) -> Markup:
     """A line per series over the weeks, with a point per week and a legend."""
     height, top, bottom, left = 260, 30, 36, 64

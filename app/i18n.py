@@ -1,11 +1,39 @@
 """Languages: Russian by default, Kazakh and English by the user's choice or the browser's."""
 
+import flask_babel
 from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from app.extensions import babel
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+
+# English dates read the same to every reader: "1 Dec 2026", never the US "12/1/26" or
+# "December 1, 2026" that CLDR's en gives; ru and kk keep CLDR's own forms.
+ENGLISH_FORMATS = {
+    "date": {None: "d MMM y", "short": "d MMM y", "medium": "d MMM y", "long": "d MMMM y",
+             "full": "EEEE, d MMMM y"},
+    "datetime": {None: "d MMM y, HH:mm", "short": "d MMM y, HH:mm", "medium": "d MMM y, HH:mm",
+                 "long": "d MMMM y, HH:mm", "full": "EEEE, d MMMM y, HH:mm"},
+}
+
+
+def _english(kind: str, format: str | None) -> str | None:  # noqa: A002
+    named = ENGLISH_FORMATS[kind]
+    if format in named and str(get_locale()) == "en":
+        return named[format]
+    return format
+
+
+def format_date(value=None, format=None) -> str:  # noqa: A002
+    """Flask-Babel's format_date, with unambiguous English dates."""
+    return flask_babel.format_date(value, _english("date", format))
+
+
+def format_datetime(value=None, format=None, rebase=True) -> str:  # noqa: A002
+    """Flask-Babel's format_datetime, with unambiguous English dates."""
+    return flask_babel.format_datetime(value, _english("datetime", format), rebase)
 
 
 def select_locale() -> str:

@@ -3,13 +3,7 @@
 from dataclasses import dataclass
 
 from flask import Flask, Response, request, url_for
-from flask_babel import (
-    format_date,
-    format_datetime,
-    format_decimal,
-    format_number,
-    get_locale,
-)
+from flask_babel import format_decimal, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
@@ -19,6 +13,7 @@ from wtforms import Form
 from app.audit import readable_history
 from app.domain.identifiers import mask_iin
 from app.extensions import db
+from app.i18n import format_date, format_datetime
 from app.labels import action_label, label, week_span
 from app.models import EntryStatus, Notification, PlacementStatus, Role
 

@@ -98,3 +98,13 @@ def test_empty_charts_are_still_valid_svg():
 def test_chart_ids_cannot_break_out_of_the_attribute():
     markup = str(charts.funnel('x" onload="alert(1)', "t", [("a", 1)]))
     assert "onload" not in _parse(markup).attrib
+
+
+@pytest.mark.parametrize(("language", "share"), [("ru", "(63,6%)"), ("kk", "(63,6%)"),
+                                                 ("en", "(63.6%)")])
+def test_funnel_shares_are_written_as_the_reader_writes_numbers(app, language, share):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale(language):
+        markup = str(charts.funnel("f", "t", [("a", 11), ("b", 7)]))
+    assert share in markup

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from babel.dates import format_interval
-from flask_babel import format_date, format_decimal, format_number, get_locale
+from flask_babel import format_decimal, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app import charts, clock
 from app.dashboard import queries
 from app.dashboard.queries import Filters
+from app.i18n import format_date
 from app.models import User
 
 TABLE_ROWS = 25

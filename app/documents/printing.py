@@ -6,7 +6,7 @@ from typing import Any
 
 import segno
 from flask import render_template, url_for
-from flask_babel import force_locale, format_date, format_datetime, format_decimal, format_number
+from flask_babel import force_locale, format_decimal, format_number
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -15,6 +15,7 @@ from app.documents.content import diary_totals, percent, weekly_plan
 from app.documents.render import render_pdf
 from app.documents.services import format_code
 from app.domain.grades import FIVE_POINT_WORDS
+from app.i18n import format_date, format_datetime
 from app.labels import label
 from app.models import (
     AssessmentKind,

@@ -15,7 +15,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -33,6 +33,7 @@ from app.documents.services import format_code, issue_document
 from app.domain.grades import FIVE_POINT_WORDS
 from app.extensions import db, limiter
 from app.forms import ActionForm
+from app.i18n import format_date
 from app.jobs import services as jobs
 from app.jobs.tasks import GROUP_DIARIES
 from app.labels import label

@@ -8,13 +8,14 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app import audit
 from app.auth.forms import MIN_PASSWORD
 from app.extensions import db
+from app.i18n import format_date
 from app.models import Invitation, Role, User
 from app.notifications.messages import reader_locale
 from app.notify import queue_email

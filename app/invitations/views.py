@@ -126,7 +126,7 @@ def _no_store(body: str, code: int):
 @bp.app_template_global("invitation_state")
 def invitation_state(person: User, invitation) -> str:
     """A person's access in words: sign-in open, invited until…, expired, revoked, not invited."""
-    from flask_babel import format_datetime
+    from app.i18n import format_datetime
 
     if person.password_hash is not None:
         return _("вход открыт")

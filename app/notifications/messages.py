@@ -11,9 +11,10 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, format_date, get_locale  # noqa: F401  (force_locale for callers)
+from flask_babel import force_locale, get_locale  # noqa: F401  (force_locale for callers)
 from flask_babel import gettext as _
 
+from app.i18n import format_date
 from app.models import Notification, User
 
 

@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.audit import changes_of, record
 from app.extensions import db
+from app.i18n import format_date
 from app.labels import label
 from app.models import OfferStatus, Placement, PlacementStatus, Role, User
 from app.rules import RuleViolation

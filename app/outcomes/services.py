@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.audit import changes_of, record
 from app.extensions import db
+from app.i18n import format_date
 from app.models import (
     GraduateOutcome,
     OfferStatus,

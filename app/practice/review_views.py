@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
+from app.i18n import format_date
 from app.models import DiaryEntry, EntryStatus, Placement, Role, utcnow
 from app.practice import queries
 from app.practice.forms import ReviewEntryForm, ReviewWeekForm, UndoSignOffForm

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.audit import changes_of, record
 from app.domain.working_time import MINIMUM_AGE, age_on, limit_for, usable_hours_per_day
 from app.extensions import db
+from app.i18n import format_date
 from app.labels import register_actions
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, User
 from app.notify import notify

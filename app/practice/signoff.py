@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from app.audit import changes_of, record
 from app.extensions import db
+from app.i18n import format_date
 from app.labels import register_actions
 from app.models import (
     Assessment,
