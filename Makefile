@@ -16,6 +16,11 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 run: setup ## Set up, load the demo world into an empty database, serve on 127.0.0.1:$(PORT)
 	$(FLASK) demo-data --if-empty
+	@# With REDIS_URL set, jobs go to the RQ queue: a worker runs beside the app until it stops.
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL is set: starting a job worker beside the app"; \
+	  $(FLASK) jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	fi; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: setup ## Set up, then run the whole test suite in parallel (pytest-xdist)

@@ -36,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
-    from app import errors, extensions, i18n, security, web
+    from app import errors, extensions, i18n, observability, security, web
     from app.cli import register_cli
     from app.jobs import queue
 
@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     errors.init_app(app)
     queue.init_app(app)
+    observability.init_app(app)
     register_cli(app)
     _register_blueprints(app)
     return app

@@ -119,4 +119,8 @@ def base_config(instance_path: Path) -> dict:
         "SCHEDULE_MENTOR_DIGEST": os.environ.get("SCHEDULE_MENTOR_DIGEST", "0 3 * * 1-5"),
         "SCHEDULE_PROGRESS_ALERTS": os.environ.get("SCHEDULE_PROGRESS_ALERTS", "0 2 * * *"),
         "SCHEDULE_OUTBOX_SECONDS": int(os.environ.get("SCHEDULE_OUTBOX_SECONDS", 60)),
+        # Logs: JSON lines with the request id in production, readable text elsewhere; one
+        # line per request (method, path, endpoint, status, duration, user) when LOG_REQUESTS.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if production else "text"),
+        "LOG_REQUESTS": env_flag("LOG_REQUESTS", production),
     }
