@@ -76,3 +76,53 @@ def test_no_russian_interface_phrase_on_any_menu_page(app, client, language):
                 found[(email, path)] = left[:5]
         client.post("/logout")
     assert not found, f"Russian left on {language} pages: {found}"
+
+
+SKIP_LINK = re.compile(
+    r"/(logout|static)/|\.(pdf|xlsx|csv|zip|jpg|png|webp)$|/(export|download|result)\b")
+
+
+def _object_paths(page: str, seen_patterns: set[str]) -> list[str]:
+    """One link per kind of page (ids replaced) from the page's main content."""
+    main = page.split("<main", 1)[-1].split("</main>", 1)[0]
+    paths = []
+    for path in dict.fromkeys(re.findall(r'href="(/[^"#?]*)', main)):
+        pattern = re.sub(r"\d+", "N", path)
+        if pattern in seen_patterns or SKIP_LINK.search(path):
+            continue
+        seen_patterns.add(pattern)
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("language", ["kk", "en"])
+def test_no_russian_interface_phrase_on_the_pages_lists_lead_to(app, client, language):
+    """Object pages one step from the menu (a placement, a student, a diary week, a job...)."""
+    load_world("small")
+    db.session.commit()
+    phrases = _russian_phrases(language)
+    found, visited = {}, 0
+    for email in ACCOUNTS:
+        user = db.session.query(User).filter_by(email=email).one()
+        user.locale = language
+        db.session.commit()
+        assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}
+                           ).status_code == 302
+        home = client.get("/").get_data(as_text=True)
+        menu = ["/", *_menu_paths(home)]
+        patterns = {re.sub(r"\d+", "N", p) for p in menu}
+        for path in menu:
+            page = client.get(path, follow_redirects=True).get_data(as_text=True)
+            for target in _object_paths(page, patterns):
+                response = client.get(target, follow_redirects=True)
+                if response.mimetype != "text/html":
+                    continue
+                assert response.status_code == 200, (email, target)
+                visited += 1
+                left = sorted(p for p in phrases if p in _visible_text(response.get_data(
+                    as_text=True)))
+                if left:
+                    found[(email, target)] = left[:5]
+        client.post("/logout")
+    assert visited > 20, f"only {visited} object pages reached"
+    assert not found, f"Russian left on {language} pages: {found}"
