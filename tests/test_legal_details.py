@@ -82,3 +82,17 @@ def test_checks_normalise_and_refuse():
     assert legal.iban("") == "" and legal.bik("") == ""
     with pytest.raises(RuleViolation):
         legal.iban("KZ00125KZT5004100100")
+
+
+def test_the_demo_worlds_parties_have_details_that_pass_the_forms_checks(app):
+    from app.demo import load_world
+
+    load_world("small", 2025)
+    db.session.commit()
+    parties = [*db.session.scalars(db.select(College)), *db.session.scalars(db.select(Enterprise))]
+    assert parties
+    for party in parties:
+        assert party.head_name and party.head_position and party.legal_address, party.name
+        assert legal.iban(party.iban) == party.iban
+        assert legal.bik(party.bik) == party.bik
+    assert all(e.trainee_compensation for e in db.session.scalars(db.select(Enterprise)))

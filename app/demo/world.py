@@ -5,7 +5,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.demo import catalogue
+from app.demo import catalogue, legal
 from app.demo.calendar import NOW, at, eighteenth_birthday
 from app.demo.names import MENTOR_POSITIONS, NameBook
 from app.demo.writer import BulkWriter
@@ -93,8 +93,9 @@ class World:
 
     def college(self, name: str, city: str) -> int:
         registered = date(1995 + self.rng.randrange(25), 1 + self.rng.randrange(12), 1)
-        return self.writer.add("colleges", name=name, city=city,
-                               bin=self._unique_bin(registered))
+        bin_ = self._unique_bin(registered)
+        return self.writer.add("colleges", name=name, city=city, bin=bin_,
+                               **legal.details(bin_, city, enterprise=False))
 
     def specialty(self, college_id: int, plan: catalogue.SpecialtyPlan) -> SpecialtyRef:
         specialty_id = self.writer.add("specialties", college_id=college_id, code=plan.code,
@@ -115,10 +116,11 @@ class World:
                    departments: tuple[str, ...]) -> EnterpriseRef:
         registered = date(1992 + self.rng.randrange(30), 1 + self.rng.randrange(12), 1)
         contact, _ = self.names.person()
+        bin_ = self._unique_bin(registered)
         enterprise_id = self.writer.add(
-            "enterprises", name=name, bin=self._unique_bin(registered), city=city,
+            "enterprises", name=name, bin=bin_, city=city,
             industry=industry, intake_capacity=capacity, contact_name=contact,
-            contact_phone=self.names.phone(),
+            contact_phone=self.names.phone(), **legal.details(bin_, city, enterprise=True),
         )
         department_ids = tuple(
             self.writer.add("departments", enterprise_id=enterprise_id, name=department)
