@@ -12,7 +12,8 @@ from app.extensions import db
 from app.security import hash_password
 
 SCALES = ("small", "region", "national")
-DEMO_PASSWORD = "demo12345"  # noqa: S105 - the documented password of every demo account
+# The documented password of every demo account.
+DEMO_PASSWORD = "demo12345"  # noqa: S105  # nosec B105
 
 __all__ = ["DEMO_PASSWORD", "SCALES", "database_is_empty", "empty_database", "load_world"]
 

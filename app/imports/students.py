@@ -137,7 +137,7 @@ def _write(actor: User, college_id: int, rows: list[_Row], new_groups: dict[str,
     for row in new:
         row.fields["email"] = row.fields["email"] or placeholder_email()
     ids = bulk.insert_returning_ids(User, [
-        {"role": Role.STUDENT, "college_id": college_id, "password_hash": None,
+        {"role": Role.STUDENT, "college_id": college_id, "password_hash": None,  # nosec B105
          "active": True, "session_version": 1, **{k: row.fields[k] for k in USER_FIELDS}}
         for row in new], "email")
     bulk.insert_rows(StudentProfile, [
