@@ -68,9 +68,24 @@ def record(actor: User | None, action: str, obj: Any, changes: dict | None = Non
         object_type=type(obj).__tablename__,
         object_id=obj.id,
         changes=changes,
+        college_id=college_of(obj, actor),
     )
     db.session.add(event)
     return event
+
+
+def college_of(obj: Any, actor: User | None) -> int | None:
+    """The college whose trail an event on `obj` belongs to: the object's own college, its
+    placement's, or else the acting coordinator's (None: the region's, read by the admin)."""
+    college_id = getattr(obj, "college_id", None)
+    if isinstance(college_id, int):
+        return college_id
+    placement = getattr(obj, "placement", None)
+    if isinstance(placement, Placement):
+        return placement.college_id
+    if actor is not None and actor.role == Role.COORDINATOR:
+        return actor.college_id
+    return None
 
 
 def history_of(obj: Any, limit: int = 200) -> list[AuditEvent]:

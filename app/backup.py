@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import Connection, Engine, MetaData, create_engine, inspect, make_url, select, text
 
 from app import clock
-from app.models import Base
+from app.models import BOOKKEEPING_TABLES, Base
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -68,7 +68,8 @@ def holds_data(connection: Connection) -> bool:
     existing = set(inspect(connection).get_table_names())
     return any(
         connection.execute(select(table).limit(1)).first() is not None
-        for table in Base.metadata.sorted_tables if table.name in existing
+        for table in Base.metadata.sorted_tables
+        if table.name in existing and table.name not in BOOKKEEPING_TABLES
     )
 
 

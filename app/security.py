@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, false, select, true
 from app.extensions import db, login_manager
 from app.models import (
     Assessment,
+    AuditEvent,
     College,
     DiaryEntry,
     Enterprise,
@@ -221,6 +222,15 @@ def _outcomes_of(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def _audit_events_of(user: User) -> ColumnElement[bool]:
+    """The trail is read by the region's admin (all of it) and a college's coordinators."""
+    if user.role == Role.ADMIN:
+        return true()
+    if user.role == Role.COORDINATOR:
+        return AuditEvent.college_id == user.college_id
+    return false()
+
+
 def _notifications_of(user: User) -> ColumnElement[bool]:
     return Notification.user_id == user.id
 
@@ -236,6 +246,7 @@ _SCOPES: dict[type, Callable[[User], ColumnElement[bool]]] = {
     Group: _college_owned(Group.college_id),
     GraduateOutcome: _outcomes_of,
     Notification: _notifications_of,
+    AuditEvent: _audit_events_of,
 }
 
 

@@ -71,7 +71,7 @@ MENU_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
         "organisations.my_enterprise", "organisations.enterprises", "organisations.colleges",
         "organisations.groups", "imports.upload",
     )),
-    ("analytics", _l("Отчёты"), ("dashboard.index",)),
+    ("analytics", _l("Отчёты"), ("dashboard.index", "trail.index")),
 ]
 
 

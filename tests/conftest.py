@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, event, make_url, text
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.audit_chain import reset_head
 from app.extensions import db
 from app.models import Base, User
 from tests import builders
@@ -90,6 +91,7 @@ def _empty_all_tables() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
+    reset_head(db.session.connection())  # as the migration leaves it: an empty chain
     db.session.commit()
 
 

@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_cli(app: Flask) -> None:
     from app.cli.accounts import accounts_cli
+    from app.cli.audit import audit_cli
     from app.cli.backup import backup, restore
     from app.cli.demo import analyze, demo_data
     from app.cli.jobs import jobs_cli
@@ -14,6 +15,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(backup)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(restore)
     from app.notifications.cli import notify_mentors, progress_alerts
 

@@ -222,16 +222,17 @@ def _notifications_and_audit(w: World, admin_id: int, coordinators: list[int],
         message="Договор о дуальном обучении расторгнут: Бекмуханов Данияр Болатович.")
     for placement in (star, minor, ended):
         coordinator = coordinators[0] if placement is star else coordinators[1]
+        college = placement.student.college_id
         add("audit_events", actor_id=coordinator, action="created", object_type="placements",
             object_id=placement.id, changes={"status": [None, "draft"]},
-            created_at=at(date(2026, 8, 12), 5))
+            created_at=at(date(2026, 8, 12), 5), college_id=college)
         add("audit_events", actor_id=coordinator, action="activated", object_type="placements",
             object_id=placement.id, changes={"status": ["draft", "active"]},
-            created_at=at(date(2026, 8, 29), 5))
+            created_at=at(date(2026, 8, 29), 5), college_id=college)
     add("audit_events", actor_id=coordinators[1], action="terminated", object_type="placements",
         object_id=ended.id, changes={"status": ["active", "terminated"],
                                      "terminated_on": [None, "2026-10-16"]},
-        created_at=at(date(2026, 10, 16), 8))
+        created_at=at(date(2026, 10, 16), 8), college_id=ended.student.college_id)
     add("audit_events", actor_id=admin_id, action="updated", object_type="enterprises",
         object_id=ended.enterprise_id, changes={"intake_capacity": [12, 15]},
         created_at=at(date(2026, 8, 20), 4))

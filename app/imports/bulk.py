@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, update
 
+from app.audit_chain import link_rows
 from app.extensions import db
 from app.models import AuditEvent, User, utcnow
 
@@ -51,8 +52,9 @@ def record_events(actor: User | None, events: list[tuple[str, str, int, dict]]) 
         return
     now = utcnow()
     actor_id = actor.id if actor is not None else None
-    insert_rows(AuditEvent, [
+    college_id = actor.college_id if actor is not None else None
+    insert_rows(AuditEvent, link_rows(db.session.connection(), [
         {"actor_id": actor_id, "action": action, "object_type": object_type,
-         "object_id": object_id, "changes": changes, "created_at": now}
+         "object_id": object_id, "changes": changes, "created_at": now, "college_id": college_id}
         for action, object_type, object_id, changes in events
-    ])
+    ]))

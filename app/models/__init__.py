@@ -1,6 +1,6 @@
 """The domain model: every table, importable from one place."""
 
-from app.models.activity import AuditEvent, Notification
+from app.models.activity import BOOKKEEPING_TABLES, AuditChainHead, AuditEvent, Notification
 from app.models.assessments import (
     Assessment,
     AssessmentKind,
@@ -34,6 +34,8 @@ __all__ = [
     "IN_SPECIALTY",
     "Assessment",
     "AssessmentKind",
+    "AuditChainHead",
+    "BOOKKEEPING_TABLES",
     "AuditEvent",
     "Base",
     "College",

@@ -28,11 +28,17 @@ class Notification(Base):
 
 
 class AuditEvent(Base):
-    """Who did what to which object, when, with the before and after of changed fields."""
+    """Who did what to which object, when, with the before and after of changed fields.
+
+    Each event is chained to the one before it (`seq`, `prev_hash`, `hash`: app/audit_chain.py),
+    so a row changed, added or removed outside the app is found by `flask audit verify`.
+    """
 
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_object", "object_type", "object_id", "created_at"),
+        Index("ix_audit_events_college_id_created_at", "college_id", "created_at"),
+        Index("ix_audit_events_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,5 +50,24 @@ class AuditEvent(Base):
     object_id: Mapped[int]
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The college whose trail this event belongs to (its coordinators read it), when there is one.
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("colleges.id", ondelete="SET NULL"))
+    seq: Mapped[int | None] = mapped_column(unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+
+# Tables that keep the app's own books, not data: a fresh database already has their row.
+BOOKKEEPING_TABLES = frozenset({"audit_chain_head"})
+
+
+class AuditChainHead(Base):
+    """The chain's last link: one row, locked by every writer of audit events until it commits."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
