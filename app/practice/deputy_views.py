@@ -52,6 +52,9 @@ def deputies_page():
             try:
                 if mentor is None:
                     raise RuleViolation(_("Выберите наставника своего предприятия."), "mentor")
+                if deputy is None:
+                    raise RuleViolation(_("Выберите заместителя из наставников своего "
+                                          "предприятия."), "deputy")
                 assignment = deputies.name_deputy(me, mentor, deputy, form.starts_on.data,
                                                   form.ends_on.data, today=today)
             except RuleViolation as refusal:
