@@ -132,6 +132,8 @@ _REFERENCES: dict[str, tuple[Any, Any]] = {
     "student_id": (User, User.full_name),
     "mentor_id": (User, User.full_name),
     "reviewed_by_id": (User, User.full_name),
+    "signed_for_id": (User, User.full_name),
+    "deputy_id": (User, User.full_name),
     "college_graded_by_id": (User, User.full_name),
     "college_id": (College, College.name),
     "enterprise_id": (Enterprise, Enterprise.name),

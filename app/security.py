@@ -17,11 +17,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, Select, false, select, true
 
+from app import clock
 from app.extensions import db, login_manager
 from app.models import (
     Assessment,
     AuditEvent,
     College,
+    DeputyAssignment,
     DiaryEntry,
     Enterprise,
     GraduateOutcome,
@@ -31,6 +33,7 @@ from app.models import (
     Role,
     Specialty,
     User,
+    WeekComment,
 )
 
 _hasher = PasswordHasher()
@@ -114,10 +117,22 @@ def _placements_of(user: User) -> ColumnElement[bool]:
         case Role.EMPLOYER:
             return Placement.enterprise_id == user.enterprise_id
         case Role.MENTOR:
-            return Placement.mentor_id == user.id
+            # A deputy sees the covered foreman's trainees of their own enterprise while the
+            # range lasts, by the clock: access ends by itself on the day after it.
+            return (Placement.mentor_id == user.id) | (
+                Placement.mentor_id.in_(covered_mentor_ids(user))
+                & (Placement.enterprise_id == user.enterprise_id))
         case Role.STUDENT:
             return Placement.student_id == user.id
     return false()
+
+
+def covered_mentor_ids(deputy: User) -> Select:
+    """The foremen the user stands in for today (a select of their ids)."""
+    today = clock.today()
+    return select(DeputyAssignment.mentor_id).where(
+        DeputyAssignment.deputy_id == deputy.id, DeputyAssignment.starts_on <= today,
+        DeputyAssignment.ends_on >= today)
 
 
 def _visible_placement_ids(user: User) -> Select:
@@ -158,7 +173,7 @@ def _users_of(user: User) -> ColumnElement[bool]:
             )
             return (User.enterprise_id == user.enterprise_id) | User.id.in_(trainees)
         case Role.MENTOR:
-            trainees = select(Placement.student_id).where(Placement.mentor_id == user.id)
+            trainees = select(Placement.student_id).where(_placements_of(user))
             return (User.id == user.id) | User.id.in_(trainees)
         case Role.STUDENT:
             return User.id == user.id
@@ -235,6 +250,27 @@ def _notifications_of(user: User) -> ColumnElement[bool]:
     return Notification.user_id == user.id
 
 
+def _week_comments_of(user: User) -> ColumnElement[bool]:
+    if user.role == Role.ADMIN:
+        return true()
+    return WeekComment.placement_id.in_(_visible_placement_ids(user))
+
+
+def _deputy_assignments_of(user: User) -> ColumnElement[bool]:
+    """The admin all; an employer those of the enterprise's foremen; a mentor their own
+    (named for them, or them named as deputy)."""
+    match user.role:
+        case Role.ADMIN:
+            return true()
+        case Role.EMPLOYER:
+            return DeputyAssignment.mentor_id.in_(select(User.id).where(
+                User.enterprise_id == user.enterprise_id, User.role == Role.MENTOR))
+        case Role.MENTOR:
+            return (DeputyAssignment.mentor_id == user.id) | (
+                DeputyAssignment.deputy_id == user.id)
+    return false()
+
+
 _SCOPES: dict[type, Callable[[User], ColumnElement[bool]]] = {
     Placement: _placements_of,
     DiaryEntry: _diary_entries_of,
@@ -247,6 +283,8 @@ _SCOPES: dict[type, Callable[[User], ColumnElement[bool]]] = {
     GraduateOutcome: _outcomes_of,
     Notification: _notifications_of,
     AuditEvent: _audit_events_of,
+    WeekComment: _week_comments_of,
+    DeputyAssignment: _deputy_assignments_of,
 }
 
 

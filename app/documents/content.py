@@ -128,6 +128,7 @@ def diary_content(placement: Placement, entries: list[DiaryEntry],
                 "activity": entry.activity,
                 "competency": entry.competency.code if entry.competency else "",
                 "reviewer": entry.reviewed_by.full_name if entry.reviewed_by else "",
+                "signed_for": entry.signed_for.full_name if entry.signed_for else "",
                 "reviewed_at": _iso(entry.reviewed_at),
             }
             for entry in entries

@@ -63,7 +63,8 @@ def approved_entries(placement_ids: Iterable[int]) -> dict[int, list[DiaryEntry]
     rows = db.session.scalars(
         select(DiaryEntry)
         .where(DiaryEntry.placement_id.in_(ids), DiaryEntry.status == EntryStatus.APPROVED)
-        .options(joinedload(DiaryEntry.reviewed_by), joinedload(DiaryEntry.competency))
+        .options(joinedload(DiaryEntry.reviewed_by), joinedload(DiaryEntry.signed_for),
+                 joinedload(DiaryEntry.competency))
         .order_by(DiaryEntry.placement_id, DiaryEntry.work_date)
     )
     for entry in rows:

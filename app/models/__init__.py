@@ -8,6 +8,12 @@ from app.models.assessments import (
     HireRecommendation,
 )
 from app.models.base import Base, utcnow
+from app.models.conversations import (
+    CommentKind,
+    DeputyAssignment,
+    WeekComment,
+    WeekCommentRevision,
+)
 from app.models.documents import DocumentKind, IssuedDocument
 from app.models.jobs import Job, JobStatus, OutboxMail
 from app.models.organisations import (
@@ -39,9 +45,11 @@ __all__ = [
     "AuditEvent",
     "Base",
     "College",
+    "CommentKind",
     "Competency",
     "CompetencyRating",
     "Department",
+    "DeputyAssignment",
     "DiaryEntry",
     "DocumentKind",
     "Enterprise",
@@ -66,5 +74,7 @@ __all__ = [
     "Specialty",
     "StudentProfile",
     "User",
+    "WeekComment",
+    "WeekCommentRevision",
     "utcnow",
 ]

@@ -50,12 +50,15 @@ class DiaryEntry(TimestampMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Signed by a deputy: the foreman on whose behalf (None when the foreman signed).
+    signed_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     review_comment: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
 
     placement: Mapped[Placement] = relationship()
     competency: Mapped[Competency | None] = relationship()
-    reviewed_by: Mapped[User | None] = relationship()
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    signed_for: Mapped[User | None] = relationship(foreign_keys=[signed_for_id])
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -44,11 +44,24 @@ def _placement_red(p: dict[str, Any]) -> str:
              student=p["student"], enterprise=p["enterprise"], reason=reason)
 
 
+def _week_comment(p: dict[str, Any]) -> str:
+    from app.labels import week_span
+    from app.practice.weeks import Week
+
+    week = week_span(Week.of(date.fromisoformat(p["week"])))
+    if p["author"] == p["student"]:
+        return _("%(author)s в обсуждении своей недели %(week)s: «%(text)s»",
+                 author=p["author"], week=week, text=p["text"])
+    return _("%(author)s в обсуждении недели %(week)s (%(student)s): «%(text)s»",
+             author=p["author"], week=week, student=p["student"], text=p["text"])
+
+
 RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "entries_submitted": _entries_submitted,
     "entry_rejected": _entry_rejected,
     "entries_waiting": _entries_waiting,
     "placement_red": _placement_red,
+    "week_comment": _week_comment,
 }
 
 

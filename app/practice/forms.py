@@ -3,9 +3,9 @@
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import FieldList, FormField
-from wtforms.validators import Length
+from wtforms.validators import Length, Optional
 
 from app.forms import ActionForm, BaseForm, BaseSubForm, strip_text
 
@@ -118,3 +118,29 @@ class UndoSignOffForm(ActionForm):
 
     def entry_versions(self) -> dict[int, int | None]:
         return _entry_versions(self.entries.data)
+
+
+class CommentForm(BaseForm):
+    """A new comment in a week's thread."""
+
+    body = TextAreaField(_l("Комментарий"), validators=[Length(max=2000)])
+    post = SubmitField(_l("Отправить комментарий"))
+
+
+class EditCommentForm(BaseForm):
+    """A comment's new text, at the version the author saw."""
+
+    body = TextAreaField(_l("Текст комментария"), validators=[Length(max=2000)])
+    version = VersionField()
+    save = SubmitField(_l("Сохранить изменения"))
+
+
+class DeputyForm(BaseForm):
+    """A deputy for a foreman from one day to another."""
+
+    mentor = SelectField(_l("Наставник, которого замещают"), coerce=_optional_int,
+                         validate_choice=False)
+    deputy = SelectField(_l("Заместитель"), coerce=_optional_int, validate_choice=False)
+    starts_on = DateField(_l("С какого дня"), validators=[Optional()])
+    ends_on = DateField(_l("По какой день (включительно)"), validators=[Optional()])
+    save = SubmitField(_l("Назначить заместителя"))

@@ -31,7 +31,8 @@ def week_entries(placement: Placement, week: Week) -> dict[date, DiaryEntry]:
         select(DiaryEntry)
         .where(DiaryEntry.placement_id == placement.id,
                DiaryEntry.work_date.between(week.monday, week.sunday))
-        .options(joinedload(DiaryEntry.competency), joinedload(DiaryEntry.reviewed_by))
+        .options(joinedload(DiaryEntry.competency), joinedload(DiaryEntry.reviewed_by),
+                 joinedload(DiaryEntry.signed_for))
     )
     return {entry.work_date: entry for entry in entries}
 
@@ -72,9 +73,10 @@ def review_queue(mentor: User, page: int, per_page: int) -> Pagination:
     stmt = (
         select(DiaryEntry)
         .join(Placement, DiaryEntry.placement_id == Placement.id)
-        .where(scope_of(DiaryEntry, mentor), Placement.mentor_id == mentor.id,
-               DiaryEntry.status == EntryStatus.SUBMITTED)
+        # The scope holds the mentor's own trainees and, while deputising, the covered foreman's.
+        .where(scope_of(DiaryEntry, mentor), DiaryEntry.status == EntryStatus.SUBMITTED)
         .options(joinedload(DiaryEntry.placement).joinedload(Placement.student),
+                 joinedload(DiaryEntry.placement).joinedload(Placement.mentor),
                  joinedload(DiaryEntry.competency))
         .order_by(DiaryEntry.submitted_at, DiaryEntry.work_date, DiaryEntry.id)
     )

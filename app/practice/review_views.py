@@ -15,8 +15,9 @@ from app.extensions import db
 from app.i18n import format_date
 from app.models import DiaryEntry, EntryStatus, Placement, Role, utcnow
 from app.practice import queries
-from app.practice.forms import ReviewEntryForm, ReviewWeekForm, UndoSignOffForm
+from app.practice.forms import CommentForm, ReviewEntryForm, ReviewWeekForm, UndoSignOffForm
 from app.practice.services import review_entries
+from app.practice.signing import may_sign
 from app.practice.signoff import (
     ReviewLimits,
     WaitingAge,
@@ -26,6 +27,7 @@ from app.practice.signoff import (
     undo_sign_off,
     waiting_age,
 )
+from app.practice.thread import week_thread
 from app.practice.views import bp
 from app.practice.weeks import Week, parse_week
 from app.rules import RuleViolation
@@ -189,10 +191,10 @@ def confirm_week(placement_id: int, week_code: str):
     """What signing the week will sign — days, hours, total — and one button to do it."""
     placement = get_scoped_or_404(Placement, placement_id)
     week = parse_week(week_code)
-    if week is None or placement.mentor_id != current_user.id:
+    if week is None:
         abort(404)
     entries = [e for e in queries.week_entries(placement, week).values()
-               if e.status == EntryStatus.SUBMITTED]
+               if e.status == EntryStatus.SUBMITTED and may_sign(current_user, e) is None]
     entries.sort(key=lambda e: e.work_date)
     form = ReviewWeekForm(formdata=None, data={
         "placement": placement.id, "week": week.code,
@@ -201,7 +203,8 @@ def confirm_week(placement_id: int, week_code: str):
     })
     return render_template("practice/review_week.html", placement=placement, week=week,
                            entries=entries, hours=sum(e.minutes for e in entries) / 60,
-                           form=form)
+                           form=form, comments=week_thread(current_user, placement, week),
+                           comment_form=CommentForm(formdata=None))
 
 
 @bp.post("/review/week")

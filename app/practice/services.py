@@ -20,6 +20,8 @@ from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, User
 from app.notify import notify
 from app.practice import links
 from app.practice.queries import birth_date_of, competencies_for, week_entries
+from app.practice.signing import may_sign, signed_for_id
+from app.practice.thread import start_return_threads
 from app.practice.weeks import Week
 from app.rules import RuleViolation
 
@@ -327,8 +329,8 @@ def review_entries(
         raise RuleViolation(_("Комментарий — не длиннее %(max)s символов.", max=MAX_COMMENT),
                             "comment")
     for entry, expected_version in entries:
-        if entry.placement.mentor_id != mentor.id:
-            raise RuleViolation(_("Подписывать записи может только наставник этого практиканта."))
+        if refusal := may_sign(mentor, entry):
+            raise RuleViolation(refusal)
         if entry.status == EntryStatus.APPROVED:
             raise RuleViolation(_("Запись за %(date)s уже подписана. Ничего не изменено.",
                                   date=_day(entry.work_date)))
@@ -342,6 +344,7 @@ def review_entries(
     for entry, _version in entries:
         entry.status = EntryStatus.APPROVED if approve else EntryStatus.REJECTED
         entry.reviewed_by_id = mentor.id
+        entry.signed_for_id = signed_for_id(mentor, entry)
         entry.reviewed_at = now
         entry.review_comment = "" if approve else comment
         events.append((entry, changes_of(entry)))
@@ -349,7 +352,9 @@ def review_entries(
     for entry, changes in events:
         record(mentor, "entry_approved" if approve else "entry_rejected", entry, changes)
     if not approve:
-        _tell_students_of_rejection([entry for entry, _v in entries], comment)
+        returned = [entry for entry, _v in entries]
+        _tell_students_of_rejection(returned, comment)
+        start_return_threads(mentor, returned, comment, now=now)
     return len(entries)
 
 

@@ -168,6 +168,7 @@ def undo_sign_off(
     for entry, _version in entries:
         entry.status = EntryStatus.SUBMITTED
         entry.reviewed_by_id = None
+        entry.signed_for_id = None
         entry.reviewed_at = None
         events.append((entry, changes_of(entry)))
     flush_reviewed_entries()

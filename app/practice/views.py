@@ -22,9 +22,11 @@ from app.domain.working_time import limit_for
 from app.extensions import db
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, Role, utcnow
 from app.practice import queries
-from app.practice.forms import DayForm, WeekForm
+from app.practice.forms import CommentForm, DayForm, WeekForm
 from app.practice.health import HEALTH_LABELS, Health, Thresholds
 from app.practice.services import DayInput, DiaryViolations, save_week
+from app.practice.signing import may_sign
+from app.practice.thread import may_comment, week_thread
 from app.practice.weeks import Week, default_week, parse_week
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
@@ -198,6 +200,9 @@ def diary(placement_id: int):
     week_minutes = sum(e.minutes for e in entries.values() if e.status != EntryStatus.REJECTED)
     return render_template(
         "practice/diary.html",
+        comments=week_thread(current_user, placement, week),
+        comment_form=(CommentForm(formdata=None)
+                      if may_comment(current_user, placement) is None else None),
         placement=placement, week=week, rows=rows, form=form, problems=problems,
         refused=status == 422,
         can_write=bool(editable), progress=progress[0] if progress else None,
@@ -291,5 +296,17 @@ def progress():
                            must_choose=must_choose, waiting_only=waiting_only)
 
 
-# The mentor's review queue lives in its own module, on this blueprint.
-from app.practice import review_views  # noqa: E402, F401
+@bp.app_template_global("may_sign")
+def _may_sign_global(user, entry) -> str | None:
+    """The sign-off predicate for the templates (the same one the services ask)."""
+    return may_sign(user, entry)
+
+
+@bp.app_template_global("may_comment")
+def _may_comment_global(user, placement) -> str | None:
+    """Whether the user may write in the placement's week threads (the service's predicate)."""
+    return may_comment(user, placement)
+
+
+# The mentor's review queue, the week's thread and deputies live in their own modules.
+from app.practice import deputy_views, review_views, thread_views  # noqa: E402, F401

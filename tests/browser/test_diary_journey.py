@@ -58,7 +58,10 @@ def test_a_week_is_logged_signed_off_corrected_and_counted(page: Page, live_serv
     # The student sees the comment, corrects the day and submits it again.
     _sign_in(page, live_server, placement.student)
     page.goto(f"{live_server}/diary/{placement.id}?week={week.code}")
-    expect(page.get_by_text("Укажите марку электродов")).to_be_visible()
+    # Beside the day, and as the start of the week's thread.
+    expect(page.locator(".diary-day__comment").get_by_text("Укажите марку электродов")
+           ).to_be_visible()
+    expect(page.locator(".thread__comment--return")).to_contain_text("Укажите марку электродов")
     page.get_by_label(f"Что сделано {short[4]}").fill("Сварка стыков электродами УОНИ-13/55")
     page.get_by_role("button", name=f"Отправить день {short[4]}").click()
     expect(page.get_by_text("Отправлено наставнику на проверку: 1.")).to_be_visible()

@@ -1,0 +1,100 @@
+"""Deputy foremen: the employer names one for any foreman of the enterprise, a foreman for
+themself; the list shows the ranges that have not ended."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app import clock
+from app.extensions import db
+from app.forms import ActionForm, chosen_id
+from app.models import DeputyAssignment, Role
+from app.practice import deputies
+from app.practice.forms import DeputyForm
+from app.practice.views import bp
+from app.rules import RuleViolation
+from app.security import get_scoped_or_404, roles_required
+from app.web import register_nav
+
+register_nav("practice.deputies", _l("Заместители"), Role.EMPLOYER, Role.MENTOR)
+
+
+def _form(mentors) -> DeputyForm:
+    form = DeputyForm()
+    me = current_user._get_current_object()
+    names = [(m.id, m.full_name) for m in mentors]
+    if me.role == Role.MENTOR:
+        form.mentor.choices = [(me.id, me.full_name)]
+        form.deputy.choices = [("", _("— выберите —"))] + [c for c in names if c[0] != me.id]
+    else:
+        form.mentor.choices = [("", _("— выберите —"))] + names
+        form.deputy.choices = [("", _("— выберите —"))] + names
+    if not form.is_submitted():
+        form.mentor.data = me.id if me.role == Role.MENTOR else None
+    return form
+
+
+@bp.route("/deputies", methods=["GET", "POST"])
+@roles_required(Role.EMPLOYER, Role.MENTOR)
+def deputies_page():
+    me = current_user._get_current_object()
+    today = clock.today()
+    mentors = deputies.enterprise_mentors(me)
+    by_id = {m.id: m for m in mentors}
+    form = _form(mentors)
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            mentor = by_id.get(chosen_id(form.mentor))
+            deputy = by_id.get(chosen_id(form.deputy))
+            try:
+                if mentor is None:
+                    raise RuleViolation(_("Выберите наставника своего предприятия."), "mentor")
+                if deputy is None:
+                    raise RuleViolation(_("Выберите заместителя из наставников своего "
+                                          "предприятия."), "deputy")
+                assignment = deputies.name_deputy(me, mentor, deputy, form.starts_on.data,
+                                                  form.ends_on.data, today=today)
+            except RuleViolation as refusal:
+                db.session.rollback()
+                target = getattr(form, refusal.field or "", None)
+                if target is not None:
+                    target.errors = [*target.errors, refusal.message]
+                else:
+                    form.form_errors.append(refusal.message)
+            else:
+                message = _("%(deputy)s замещает %(mentor)s с %(start)s по %(end)s.",
+                            deputy=assignment.deputy.full_name,
+                            mentor=assignment.mentor.full_name,
+                            start=format_date(assignment.starts_on, "d MMMM"),
+                            end=format_date(assignment.ends_on, "d MMMM y"))
+                db.session.commit()
+                flash(message, "success")
+                return redirect(url_for("practice.deputies_page"))
+        status = 422
+    return render_template("practice/deputies.html", form=form, today=today,
+                           assignments=deputies.current_and_coming(me, today),
+                           may_name=deputies.may_name_deputy,
+                           end_form=ActionForm(formdata=None)), status
+
+
+@bp.post("/deputies/<int:assignment_id>/end")
+@roles_required(Role.EMPLOYER, Role.MENTOR)
+def end_deputy(assignment_id: int):
+    assignment = get_scoped_or_404(DeputyAssignment, assignment_id)
+    if not ActionForm().validate_on_submit():
+        flash(_("Форма устарела — обновите страницу. Ничего не изменено."), "error")
+        return redirect(url_for("practice.deputies_page"))
+    if deputies.may_name_deputy(current_user, assignment.mentor):
+        abort(403)
+    try:
+        deputies.end_deputy(current_user, assignment, today=clock.today())
+    except RuleViolation as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Замещение завершено."), "success")
+    return redirect(url_for("practice.deputies_page"))
