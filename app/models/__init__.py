@@ -10,6 +10,7 @@ from app.models.assessments import (
 from app.models.base import Base, utcnow
 from app.models.documents import DocumentKind, IssuedDocument
 from app.models.jobs import Job, JobStatus, OutboxMail
+from app.models.offline import OfflineOutcome, OfflineWrite
 from app.models.organisations import (
     College,
     Competency,
@@ -53,6 +54,8 @@ __all__ = [
     "JobStatus",
     "MentorProfile",
     "Notification",
+    "OfflineOutcome",
+    "OfflineWrite",
     "OfferStatus",
     "OutboxMail",
     "OutcomeKind",
