@@ -132,7 +132,7 @@ def token():
     """A fresh CSRF token for the session, for writes queued under one that has expired."""
     if not current_user.is_authenticated:
         return _signed_out()
-    return _answer({"csrf_token": generate_csrf()})
+    return _answer({"csrf_token": generate_csrf(), "user": current_user.id})
 
 
 @bp.get("/offline/snapshot")

@@ -73,18 +73,32 @@
     const write = {
       key: newKey(), user, kind, payload, label, status: "pending", created: Date.now(),
     };
-    await (await dbReady).put("writes", write);
+    const db = await dbReady;
+    if (kind === "entry") {
+      // A day typed again before it was sent: the newer text replaces the one not yet sent.
+      for (const older of await writesOf(user)) {
+        if (older.kind === "entry" && older.status === "pending"
+            && older.payload.placement === payload.placement
+            && older.payload.work_date === payload.work_date) {
+          write.payload.submit = payload.submit || older.payload.submit;
+          await db.delete("writes", older.key);
+        }
+      }
+    }
+    await db.put("writes", write);
     await render();
     sync();
   }
 
   // --- sending ----------------------------------------------------------------------------------
 
+  // The session's token, and whose session it is (the shell page itself knows nobody).
   async function freshToken() {
     const response = await fetch("/offline/token", { credentials: "same-origin" });
-    if (!response.ok) return false;
-    token = (await response.json()).csrf_token;
-    return true;
+    if (!response.ok) return null;
+    const answer = await response.json();
+    token = answer.csrf_token;
+    return answer.user;
   }
 
   async function send(write) {
@@ -100,7 +114,7 @@
       try { answer = await response.json(); } catch (error) { answer = {}; }
       // An expired session token: get the session's token and send the same write again.
       if (response.status === 403 && answer.outcome === "csrf" && attempt === 0) {
-        if (await freshToken()) continue;
+        if ((await freshToken()) === write.user) continue;
       }
       return { status: response.status, answer };
     }
@@ -108,11 +122,16 @@
   }
 
   async function sync() {
-    if (syncing || !navigator.onLine || !signedIn) return;
+    if (syncing || !navigator.onLine) return;
     syncing = true;
     try {
+      let user = signedIn;
+      if (!user && shellPage) {
+        try { user = await freshToken(); } catch (error) { user = null; }
+      }
+      if (!user) return;
       const db = await dbReady;
-      for (const write of await writesOf(signedIn)) {
+      for (const write of await writesOf(user)) {
         if (write.status !== "pending") continue;
         let result;
         try {
@@ -127,12 +146,26 @@
         write.message = answer.message || "";
         write.server = answer.server || null;
         await db.put("writes", write);
+        if (write.status === "sent" && write.server) keepVersion(write);
         await render();
+      }
+      if (!(await writesOf(user)).some((w) => w.status === "pending")) {
+        const box = document.querySelector("[data-offline-notice]");
+        if (box) box.remove();
       }
     } finally {
       syncing = false;
     }
     await render();
+  }
+
+  // The diary form on the page now stands on the version the server gave the sent day.
+  function keepVersion(write) {
+    if (write.kind !== "entry") return;
+    const section = document.querySelector(
+      `.diary-day[data-date="${write.payload.work_date}"]`);
+    const version = section && section.querySelector("input[name$='-version']");
+    if (version) version.value = String(write.server.version);
   }
 
   // --- showing --------------------------------------------------------------------------------
@@ -297,7 +330,7 @@
 
   // --- the offline shell --------------------------------------------------------------------
 
-  function shellDay(day, snapshot) {
+  function shellDay(day, snapshot, waiting) {
     const section = el("section", { class: "diary-day", "data-date": day.date },
       el("div", { class: "diary-day__head" }, el("h3", {}, day.label),
         day.entry ? el("span", { class: "badge" }, day.entry.status_label) : null));
@@ -313,7 +346,11 @@
         type: "number", step: "0.5", min: "0", max: "24", inputmode: "decimal" });
       const activity = el("textarea", { id: `${id}-activity`, rows: "3", maxlength: "10000",
         class: "field__input diary-day__activity-input" });
-      if (day.entry) {
+      const typed = waiting[day.date];
+      if (typed) {
+        hoursInput.value = typed.hours;
+        activity.value = typed.activity;
+      } else if (day.entry) {
         hoursInput.value = String(day.entry.hours);
         activity.value = day.entry.activity;
       }
@@ -369,8 +406,12 @@
     }
     const parts = [];
     if (snapshot.role === "student" && snapshot.week) {
-      parts.push(el("h2", {}, snapshot.week.title),
-        el("div", { class: "diary-days" }, snapshot.days.map((d) => shellDay(d, snapshot))));
+      const waiting = {};
+      (await writesOf(snapshot.user)).forEach((w) => {
+        if (w.kind === "entry" && w.status === "pending") waiting[w.payload.work_date] = w.payload;
+      });
+      parts.push(el("h2", {}, snapshot.week.title), el("div", { class: "diary-days" },
+        snapshot.days.map((d) => shellDay(d, snapshot, waiting))));
     } else if (snapshot.role === "mentor") {
       parts.push(snapshot.queue.length
         ? el("div", { class: "diary-days" }, snapshot.queue.map(shellCard))
