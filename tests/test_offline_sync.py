@@ -182,7 +182,8 @@ def test_a_malformed_queued_write_is_refused_in_words_and_not_stored(login_as, c
     assert _entries(placement) == [] and _writes() == 0
 
 
-@pytest.mark.parametrize("body", [b"[1, 2]", b"not json", b'{"kind": "entry"}', b'"x"'])
+@pytest.mark.parametrize("body", [b"[1, 2]", b"not json", b'{"kind": "entry"}', b'"x"',
+                                  b'{"kind": ["entry"]}', b'{"kind": "approval", "key": {}}'])
 def test_a_body_that_is_no_write_is_refused_without_a_500(login_as, body):
     placement = builders.placement()
     client = login_as(placement.student)
@@ -192,6 +193,17 @@ def test_a_body_that_is_no_write_is_refused_without_a_500(login_as, body):
 
 
 # --- scoping -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("placement_id", ["99999999999999999999", "2147483648", "0"])
+def test_a_write_for_a_placement_no_database_could_hold_is_not_found(login_as, placement_id):
+    placement = builders.placement()
+    client = login_as(placement.student)
+    response = _send(client, {**_entry_write(placement), "placement": placement_id})
+    assert response.status_code == 404 and _writes() == 0
+    approval = {"key": _key(), "kind": "approval", "entry": placement_id, "version": "1"}
+    client.post("/logout")
+    assert _send(login_as(placement.mentor), approval).status_code == 404
 
 
 def test_a_write_for_another_trainees_placement_is_not_found_and_writes_nothing(login_as):

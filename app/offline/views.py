@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from app import clock
 from app.extensions import csrf, db
+from app.forms import INT_MAX
 from app.models import DiaryEntry, OfflineOutcome, OfflineWrite, Placement, Role, utcnow
 from app.offline import queries
 from app.offline.forms import QueuedApprovalForm, QueuedEntryForm
@@ -173,7 +174,8 @@ def write():
         return _signed_out()
     payload = request.get_json(silent=True)
     kind = payload.get("kind") if isinstance(payload, dict) else None
-    form_class = {ENTRY: QueuedEntryForm, APPROVAL: QueuedApprovalForm}.get(kind)
+    forms = {ENTRY: QueuedEntryForm, APPROVAL: QueuedApprovalForm}
+    form_class = forms.get(kind) if isinstance(kind, str) else None
     form = _json_form(form_class) if form_class else None
     if form is None:
         return _refused(_("Запись с телефона повреждена — отправить её нельзя."), 400)
@@ -199,6 +201,8 @@ def write():
 
 def _scoped(model, object_id: int):
     """One object within the user's scope, or None (answered as not found, never its data)."""
+    if not 0 < object_id <= INT_MAX:  # no database could hold it: nobody's object
+        return None
     return db.session.scalar(select(model).where(model.id == object_id,
                                                  scope_of(model, current_user)))
 
