@@ -413,6 +413,7 @@ def test_the_offline_shell_carries_no_users_data(login_as):
     page = client.get("/offline?lang=en").get_data(as_text=True)
     assert "No connection" in page and "Нет связи" not in page
     assert placement.student.full_name not in page and "csrf_token" not in page
+    assert "data-user" not in page
     assert "<script>" not in page  # strict CSP: scripts from files only
 
 

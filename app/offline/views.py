@@ -125,7 +125,7 @@ def shell():
     """The page a phone without signal is shown: the same for everyone, no user's data in it;
     the week or the queue it shows come from the phone's own storage."""
     with force_locale(_language()):
-        return render_template("offline/shell.html")
+        return render_template("offline/shell.html", offline_shell=True)
 
 
 @bp.get("/offline/token")

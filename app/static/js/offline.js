@@ -3,15 +3,14 @@
 // diary's and the review queue's forms are kept on the phone as queued writes, each with a key
 // made once, and sent when the connection returns. Every page works without this script.
 (() => {
-  const root = document.documentElement;
   const textsEl = document.getElementById("offline-texts");
   if (!textsEl || !window.idb || !window.indexedDB) return;
   const T = textsEl.dataset;
   const fill = (template, values) =>
     template.replace(/\{(\w+)\}/g, (_m, name) => (name in values ? values[name] : ""));
 
-  if ("serviceWorker" in navigator && root.dataset.sw) {
-    navigator.serviceWorker.register(root.dataset.sw, { scope: "/" }).catch(() => {});
+  if ("serviceWorker" in navigator && T.sw) {
+    navigator.serviceWorker.register(T.sw, { scope: "/" }).catch(() => {});
   }
 
   const dbReady = window.idb.openDB("shakirt-offline", 1, {
@@ -20,7 +19,7 @@
       db.createObjectStore("writes", { keyPath: "key" });
     },
   });
-  const signedIn = root.dataset.user ? Number(root.dataset.user) : null;
+  const signedIn = T.user ? Number(T.user) : null;
   const shellPage = document.body.hasAttribute("data-offline-shell");
   let token = (document.querySelector("input[name=csrf_token]") || {}).value || "";
   let syncing = false;
@@ -47,7 +46,7 @@
   // --- what the phone keeps -------------------------------------------------------------------
 
   async function keepSnapshot() {
-    const role = root.dataset.role;
+    const role = T.role;
     if (!signedIn || !navigator.onLine || (role !== "student" && role !== "mentor")) return;
     const db = await dbReady;
     const kept = await db.get("snapshot", "current");
