@@ -110,3 +110,33 @@ def test_a_day_typed_offline_is_kept_sent_when_online_and_signed_by_the_foreman(
     page.screenshot(path="test-results/offline-review-synced.png", full_page=True)
     assert _entry(placement).status == EntryStatus.APPROVED
     assert len(db.session.scalars(select(OfflineWrite)).all()) == 2
+
+
+def test_a_day_changed_while_offline_shows_both_texts_and_loses_none(page: Page, live_server):
+    placement = builders.placement()
+    monday = Week.of(date.today()).monday
+    draft = builders.entry(placement, monday, status=EntryStatus.DRAFT, activity="Черновик утра")
+    db.session.commit()
+    day = monday.strftime("%d.%m")
+    page.set_viewport_size({"width": 360, "height": 780})
+    sign_in(page, live_server, placement.student.email, name=placement.student.full_name)
+    page.goto(f"{live_server}/diary/{placement.id}")
+    _ready_offline(page, "student")
+
+    page.context.set_offline(True)
+    page.get_by_label(f"Что сделано {day}").fill("Текст, набранный в цеху")
+    page.get_by_role("button", name="Сохранить черновик").last.click()
+    expect(page.locator("[data-offline-panel]")).to_contain_text("на телефоне, не отправлено")
+    # Meanwhile the same day is changed on another device.
+    draft = db.session.get(DiaryEntry, draft.id)
+    draft.activity = "Исправлено с компьютера"
+    db.session.commit()
+
+    page.context.set_offline(False)
+    panel = page.locator("[data-offline-panel]")
+    expect(panel).to_contain_text("не принято — конфликт")
+    expect(panel).to_contain_text("сохранены оба текста")
+    expect(panel).to_contain_text("Текст, набранный в цеху")
+    expect(panel).to_contain_text("Исправлено с компьютера")
+    page.screenshot(path="test-results/offline-conflict.png", full_page=True)
+    assert _entry(placement).activity == "Исправлено с компьютера"
