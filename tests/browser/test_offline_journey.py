@@ -5,6 +5,7 @@ reload; back online the day is sent, and the foreman — signing it offline in t
 from datetime import date
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -32,6 +33,13 @@ SNAPSHOT_KEPT = """async (role) => {
   }
   return false;
 }"""
+
+
+def _serious(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it stands."""
+    return [f"{v['id']} {[n['target'] for n in v['nodes'][:3]]}"
+            for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
 
 
 def _entry(placement) -> DiaryEntry | None:
@@ -75,6 +83,7 @@ def test_a_day_typed_offline_is_kept_sent_when_online_and_signed_by_the_foreman(
     expect(page.locator("[data-offline-panel]")).to_contain_text("на телефоне, не отправлено")
     expect(page.get_by_label(f"Часы {day}")).to_be_visible()
     page.screenshot(path="test-results/offline-shell-student.png", full_page=True)
+    assert _serious(page) == []
 
     # Back online: the shell sends what waited, once.
     page.context.set_offline(False)
@@ -139,4 +148,5 @@ def test_a_day_changed_while_offline_shows_both_texts_and_loses_none(page: Page,
     expect(panel).to_contain_text("Текст, набранный в цеху")
     expect(panel).to_contain_text("Исправлено с компьютера")
     page.screenshot(path="test-results/offline-conflict.png", full_page=True)
+    assert _serious(page) == []
     assert _entry(placement).activity == "Исправлено с компьютера"

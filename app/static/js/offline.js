@@ -412,7 +412,7 @@
       parts.push(el("h2", {}, snapshot.week.title), el("div", { class: "diary-days" },
         snapshot.days.map((d) => shellDay(d, snapshot, waiting))));
     } else if (snapshot.role === "mentor") {
-      parts.push(snapshot.queue.length
+      parts.push(el("h2", {}, T.queueTitle), snapshot.queue.length
         ? el("div", { class: "diary-days" }, snapshot.queue.map(shellCard))
         : el("p", { class: "empty" }, T.emptyQueue));
     }
