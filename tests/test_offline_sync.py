@@ -6,6 +6,7 @@ the data the phone keeps."""
 import re
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -426,3 +427,23 @@ def test_signing_out_clears_what_the_phone_keeps(login_as):
     with open("app/static/js/offline.js", encoding="utf-8") as fh:
         script = fh.read()
     assert "form[action$='/logout']" in script and "await forget()" in script
+
+
+def test_two_copies_of_one_write_racing_cannot_both_run(app):
+    """The key is claimed before the write: a copy that missed the stored answer (it was not
+    committed yet) fails on the key, and the view answers it with the stored outcome."""
+    from app.models import utcnow
+    from app.offline.services import KeyTaken, TypedEntry, write_entry
+
+    placement = builders.placement()
+    typed = TypedEntry(placement.id, MONDAY, Decimal("6"), "Один раз", None, True)
+    key = _key()
+    with app.test_request_context():
+        write_entry(placement.student, placement, typed, key=key, today=date.today(),
+                    now=utcnow())
+        db.session.commit()
+        with pytest.raises(KeyTaken):
+            write_entry(placement.student, placement, typed, key=key, today=date.today(),
+                        now=utcnow())
+        db.session.rollback()
+    assert [e.activity for e in _entries(placement)] == ["Один раз"] and _writes() == 1
