@@ -12,7 +12,7 @@ FLASK := $(BIN)/flask --app wsgi
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test setup lint translations migration
+.PHONY: run test setup lint translations migration vendor-js
 
 run: setup ## Set up, load the demo world into an empty database, serve on 127.0.0.1:$(PORT)
 	$(FLASK) demo-data --if-empty
@@ -56,3 +56,28 @@ lint: $(VENV)/.synced ## ruff, bandit over app/, pip-audit of the lock file
 
 migration: setup ## After changing the models: write a new migration (review it before committing)
 	$(FLASK) db migrate -m "$(or $(MESSAGE),schema change)"
+
+# The service worker's libraries, from the npm registry, committed under app/static/vendor/ with
+# their licences (no CDN, no npm at run time). Re-run after changing a version, then commit.
+WORKBOX_VERSION := 7.4.1
+IDB_VERSION := 8.0.4
+WORKBOX_MODULES := core routing strategies precaching cacheable-response expiration
+VENDOR := app/static/vendor
+
+vendor-js: ## Fetch Workbox and idb from npm into app/static/vendor/ (commit the result)
+	rm -rf $(VENDOR)/workbox $(VENDOR)/idb && mkdir -p $(VENDOR)/workbox $(VENDOR)/idb
+	tmp=$$(mktemp -d) && cd $$tmp && \
+	npm pack --silent workbox-sw@$(WORKBOX_VERSION) idb@$(IDB_VERSION) \
+		$(foreach m,$(WORKBOX_MODULES),workbox-$(m)@$(WORKBOX_VERSION)) >/dev/null && \
+	for f in *.tgz; do mkdir -p $${f%.tgz} && tar xzf $$f -C $${f%.tgz}; done && \
+	cp workbox-sw-$(WORKBOX_VERSION)/package/build/workbox-sw.js \
+		workbox-sw-$(WORKBOX_VERSION)/package/LICENSE $(CURDIR)/$(VENDOR)/workbox/ && \
+	for m in $(WORKBOX_MODULES); do \
+		cp workbox-$$m-$(WORKBOX_VERSION)/package/build/workbox-$$m.prod.js $(CURDIR)/$(VENDOR)/workbox/; \
+	done && \
+	cp idb-$(IDB_VERSION)/package/build/umd.js $(CURDIR)/$(VENDOR)/idb/idb.umd.js && \
+	cp idb-$(IDB_VERSION)/package/LICENSE $(CURDIR)/$(VENDOR)/idb/ && \
+	printf 'workbox %s (npm: workbox-sw and modules %s), Apache-2.0\n' \
+		$(WORKBOX_VERSION) "$(WORKBOX_MODULES)" > $(CURDIR)/$(VENDOR)/workbox/VERSION && \
+	printf 'idb %s (npm), ISC\n' $(IDB_VERSION) > $(CURDIR)/$(VENDOR)/idb/VERSION && \
+	rm -rf $$tmp

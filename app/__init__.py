@@ -77,6 +77,7 @@ FEATURES = [
     "jobs",
     "health",
     "trail",
+    "offline",
 ]
 
 

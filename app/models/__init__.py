@@ -16,6 +16,7 @@ from app.models.conversations import (
 )
 from app.models.documents import DocumentKind, IssuedDocument
 from app.models.jobs import Job, JobStatus, OutboxMail
+from app.models.offline import OfflineOutcome, OfflineWrite
 from app.models.organisations import (
     College,
     Competency,
@@ -63,6 +64,8 @@ __all__ = [
     "JobStatus",
     "MentorProfile",
     "Notification",
+    "OfflineOutcome",
+    "OfflineWrite",
     "OfferStatus",
     "OutboxMail",
     "OutcomeKind",

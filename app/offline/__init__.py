@@ -1,0 +1,1 @@
+"""Works without signal: the installable shell, the service worker and queued writes."""
