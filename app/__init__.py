@@ -71,6 +71,7 @@ FEATURES = [
     "imports",
     "documents",
     "practice",
+    "evidence",
     "notifications",
     "jobs",
     "health",

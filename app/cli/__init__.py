@@ -7,11 +7,13 @@ def register_cli(app: Flask) -> None:
     from app.cli.accounts import accounts_cli
     from app.cli.demo import analyze, demo_data
     from app.cli.jobs import jobs_cli
+    from app.files.cli import files_cli
 
     app.cli.add_command(demo_data)
     app.cli.add_command(analyze)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(files_cli)
     from app.notifications.cli import notify_mentors, progress_alerts
 
     app.cli.add_command(notify_mentors)

@@ -12,6 +12,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.evidence.queries import attachments_by_entry
 from app.extensions import db
 from app.models import DiaryEntry, EntryStatus, Placement, Role, utcnow
 from app.practice import queries
@@ -131,6 +132,7 @@ def review_queue():
     return render_template(
         "practice/review.html", pager=pager, groups=groups, limits=limits,
         notice=_notice(), notice_before=next_id if next_id in shown else None,
+        attachments=attachments_by_entry(shown),
     )
 
 
