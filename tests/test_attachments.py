@@ -138,7 +138,7 @@ def attached(world, app, *files):
     return list(db.session.scalars(select(EntryAttachment).order_by(EntryAttachment.id)))
 
 
-# --- what is kept ----------------------------------------------------------------------------------
+# --- what is kept -------------------------------------------------------------------------------
 
 def test_photo_is_re_encoded_without_metadata_or_gps_upright_and_capped(world, app, files_dir):
     original = photo(size=(3000, 1000), gps=True, orientation=6)
