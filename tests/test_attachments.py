@@ -521,3 +521,40 @@ def test_the_limits_respect_flasks_upload_cap(app):
 
 def test_roles_are_named(world):
     assert {Role.STUDENT, Role.MENTOR} <= {u.role for u in world["people"].values()}
+
+
+def test_the_foremans_diary_pdf_shows_the_photos_thumbnails(world, app):
+    from pypdf import PdfReader
+
+    attached(world, app, ("шов.jpg", photo()), ("Акт.pdf", pdf()))
+    world["entry"].status = EntryStatus.APPROVED
+    world["entry"].reviewed_by_id = world["people"]["mentor"].id
+    world["entry"].reviewed_at = utcnow()
+    db.session.commit()
+    url = f"/documents/diary/{world['placement'].id}.pdf"
+
+    def images(who) -> int:
+        response = as_user(app, world["people"][who]).get(url)
+        assert response.status_code == 200
+        # WeasyPrint may share one resource dictionary between pages: count images once.
+        return len({image.data for page in PdfReader(io.BytesIO(response.data)).pages
+                    for image in page.images})
+
+    assert images("mentor") == 1  # the photo's thumbnail; the PDF is listed by name
+    assert images("coordinator") == 0
+
+
+def test_a_day_with_files_cannot_be_cleared_away_in_the_diary(world, app, files_dir):
+    from tests.builders_practice import week_form
+
+    attached(world, app, ("a.jpg", photo()))
+    entry = world["entry"]
+    db.session.refresh(entry)
+    client = as_user(app, world["people"]["student"])
+    week = f"{DAY.isocalendar().year}-W{DAY.isocalendar().week:02d}"
+    response = client.post(f"/diary/{world['placement'].id}?week={week}", data=week_form(
+        [{"date": DAY, "hours": "", "activity": "", "version": entry.version}]))
+    assert response.status_code == 422
+    assert "приложены фото или документы" in response.get_data(as_text=True)
+    assert rows() == 1 and len(stored_files(files_dir)) == 2
+    assert db.session.get(type(entry), entry.id) is not None

@@ -33,3 +33,12 @@ def attach_refusal(user: User, entry: DiaryEntry) -> str | None:
 def detach_refusal(user: User, attachment: EntryAttachment) -> str | None:
     """Why the user may not remove this file from its entry; None if they may."""
     return _entry_refusal(user, attachment.entry)
+
+
+def evidence_keeps_entry(entry: DiaryEntry, held_by_files: set[int]) -> str | None:
+    """Why a day cleared in the diary may not take its entry away: its files would go too."""
+    if entry.id not in held_by_files:
+        return None
+    return _("К записи за %(date)s приложены фото или документы: удалите их на странице "
+             "«Фото и документы», прежде чем очищать день.",
+             date=format_date(entry.work_date, "short"))

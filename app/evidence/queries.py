@@ -1,5 +1,6 @@
 """Reads of the entries' files, each in one query whatever the number of entries."""
 
+import base64
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.files.storage import file_store
 from app.models import EntryAttachment
 
 
@@ -26,6 +28,15 @@ def attachments_by_entry(entry_ids: Iterable[int]) -> dict[int, list[EntryAttach
     return found
 
 
+def entries_with_files(entry_ids: Iterable[int]) -> set[int]:
+    """Which of the entries hold files (one query)."""
+    ids = sorted(set(entry_ids))
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        select(EntryAttachment.entry_id).where(EntryAttachment.entry_id.in_(ids)).distinct()))
+
+
 def count_for(entry_id: int) -> int:
     return db.session.scalar(
         select(func.count()).select_from(EntryAttachment)
@@ -43,3 +54,27 @@ def attachments_part(attachments: list[EntryAttachment] | None) -> dict[str, Any
          "pages": a.pages, "sha256": a.file_key}
         for a in attachments
     ]}
+
+
+PRINTED_THUMBNAILS = 60  # a diary's printed photos, at most: the PDF stays a few megabytes
+
+
+def thumbnail_uris(diary: dict[str, Any]) -> dict[str, str]:
+    """The thumbnails of a diary content's photos as data: URIs by file key (one query)."""
+    keys = [f["sha256"] for e in diary["entries"] for f in e.get("attachments", [])
+            if f["type"] == "image"][:PRINTED_THUMBNAILS]
+    if not keys:
+        return {}
+    thumbs = dict(db.session.execute(
+        select(EntryAttachment.file_key, EntryAttachment.thumb_key)
+        .where(EntryAttachment.file_key.in_(keys), EntryAttachment.thumb_key.is_not(None))
+    ).all())
+    uris = {}
+    store = file_store()
+    for key, thumb in thumbs.items():
+        try:
+            data = store.get(thumb)
+        except FileNotFoundError:
+            continue
+        uris[key] = "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
+    return uris
