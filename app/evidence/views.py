@@ -54,11 +54,6 @@ def limits_text() -> str:
              count=evidence_limits().per_entry, side=upload_limits().max_side)
 
 
-@bp.app_template_global()
-def evidence_limits_text() -> str:
-    return limits_text()
-
-
 def _page(entry: DiaryEntry, form: EvidenceForm, status: int = 200):
     attachments = queries.attachments_by_entry([entry.id])[entry.id]
     refusal = policy.attach_refusal(current_user, entry)
