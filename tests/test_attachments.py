@@ -553,3 +553,15 @@ def test_a_day_with_files_cannot_be_cleared_away_in_the_diary(world, app, files_
     assert "приложены фото или документы" in response.get_data(as_text=True)
     assert rows() == 1 and len(stored_files(files_dir)) == 2
     assert db.session.get(type(entry), entry.id) is not None
+
+
+def test_the_configuration_chooses_the_s3_store(app):
+    app.config.update(FILES_BACKEND="s3", FILES_S3_BUCKET="evidence", FILES_S3_PREFIX="p/",
+                      FILES_S3_REGION="us-east-1",
+                      FILES_S3_ENDPOINT_URL="https://objects.example.invalid")
+    app.extensions.pop("shakirt_files", None)
+    store = file_store()
+    assert isinstance(store, S3FileStore)
+    assert (store.bucket, store.prefix) == ("evidence", "p/")
+    assert store.client.meta.endpoint_url == "https://objects.example.invalid"
+    app.extensions.pop("shakirt_files", None)
