@@ -73,6 +73,7 @@ FEATURES = [
     "imports",
     "documents",
     "practice",
+    "evidence",
     "notifications",
     "jobs",
     "health",

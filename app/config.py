@@ -65,6 +65,22 @@ def base_config(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 5 * 1024 * 1024)),
+        # Uploaded files (app/files): a folder under instance/ (local) or an S3-compatible bucket
+        # (s3: FILES_S3_BUCKET, optional FILES_S3_ENDPOINT_URL / _REGION / _PREFIX; credentials
+        # from boto3's usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+        "FILES_BACKEND": os.environ.get("FILES_BACKEND", "local"),
+        "FILES_DIR": os.environ.get("FILES_DIR", str(instance_path / "files")),
+        "FILES_S3_BUCKET": os.environ.get("FILES_S3_BUCKET", ""),
+        "FILES_S3_ENDPOINT_URL": os.environ.get("FILES_S3_ENDPOINT_URL"),
+        "FILES_S3_REGION": os.environ.get("FILES_S3_REGION"),
+        "FILES_S3_PREFIX": os.environ.get("FILES_S3_PREFIX", ""),
+        # Evidence on a diary entry: bytes per file (never above MAX_CONTENT_LENGTH), files per
+        # entry, the pixels a photo may decode to, the longest side kept after re-encoding.
+        "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)),
+        "ATTACHMENT_MAX_PER_ENTRY": int(os.environ.get("ATTACHMENT_MAX_PER_ENTRY", 5)),
+        "ATTACHMENT_MAX_PIXELS": int(os.environ.get("ATTACHMENT_MAX_PIXELS", 50_000_000)),
+        "ATTACHMENT_MAX_SIDE": int(os.environ.get("ATTACHMENT_MAX_SIDE", 2048)),
+        "ATTACHMENT_THUMB_SIDE": int(os.environ.get("ATTACHMENT_THUMB_SIDE", 320)),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env_flag("SECURE_COOKIES", production),

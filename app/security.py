@@ -26,6 +26,7 @@ from app.models import (
     DeputyAssignment,
     DiaryEntry,
     Enterprise,
+    EntryAttachment,
     GraduateOutcome,
     Group,
     Notification,
@@ -143,6 +144,14 @@ def _diary_entries_of(user: User) -> ColumnElement[bool]:
     if user.role == Role.ADMIN:
         return true()
     return DiaryEntry.placement_id.in_(_visible_placement_ids(user))
+
+
+def _attachments_of(user: User) -> ColumnElement[bool]:
+    """A diary entry's files are seen by exactly those who see the entry."""
+    if user.role == Role.ADMIN:
+        return true()
+    return EntryAttachment.entry_id.in_(
+        select(DiaryEntry.id).where(_diary_entries_of(user)))
 
 
 def _assessments_of(user: User) -> ColumnElement[bool]:
@@ -274,6 +283,7 @@ def _deputy_assignments_of(user: User) -> ColumnElement[bool]:
 _SCOPES: dict[type, Callable[[User], ColumnElement[bool]]] = {
     Placement: _placements_of,
     DiaryEntry: _diary_entries_of,
+    EntryAttachment: _attachments_of,
     Assessment: _assessments_of,
     User: _users_of,
     Enterprise: _enterprises_of,

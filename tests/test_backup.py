@@ -13,7 +13,7 @@ from app.extensions import db
 
 @pytest.fixture
 def app_config(tmp_path):
-    return {"UPLOAD_FOLDER": str(tmp_path / "uploads")}
+    return {"FILES_DIR": str(tmp_path / "uploads")}
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def _sums():
 def _folders(app):
     from pathlib import Path
 
-    return {"uploads": Path(app.config["UPLOAD_FOLDER"])}
+    return {"uploads": Path(app.config["FILES_DIR"])}
 
 
 def test_round_trip_keeps_every_table_and_file(app, world, tmp_path):

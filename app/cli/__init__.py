@@ -9,6 +9,7 @@ def register_cli(app: Flask) -> None:
     from app.cli.backup import backup, restore
     from app.cli.demo import analyze, demo_data
     from app.cli.jobs import jobs_cli
+    from app.files.cli import files_cli
 
     app.cli.add_command(demo_data)
     app.cli.add_command(analyze)
@@ -17,6 +18,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(audit_cli)
     app.cli.add_command(restore)
+    app.cli.add_command(files_cli)
     from app.notifications.cli import notify_mentors, progress_alerts
 
     app.cli.add_command(notify_mentors)

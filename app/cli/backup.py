@@ -10,10 +10,14 @@ from app.backup import BackupError, make_backup, restore_backup
 from app.extensions import db
 
 # Folders whose files belong to the records (config key per folder name in the archive).
-FILE_FOLDERS = {"uploads": "UPLOAD_FOLDER"}
+FILE_FOLDERS = {"uploads": "FILES_DIR"}
 
 
 def file_folders() -> dict[str, Path]:
+    """The local folders to back up; with FILES_BACKEND=s3 the bucket is backed up by its own
+    means (versioning, replication), not copied through this machine."""
+    if current_app.config.get("FILES_BACKEND", "local") != "local":
+        return {}
     return {name: Path(current_app.config[key]) for name, key in FILE_FOLDERS.items()
             if current_app.config.get(key)}
 

@@ -14,7 +14,16 @@ from app.documents import queries
 from app.domain.grades import band_for
 from app.domain.identifiers import mask_iin
 from app.domain.working_time import is_minor
-from app.models import Assessment, College, DiaryEntry, DocumentKind, Enterprise, Placement
+from app.evidence.queries import attachments_by_entry, attachments_part
+from app.models import (
+    Assessment,
+    College,
+    DiaryEntry,
+    DocumentKind,
+    Enterprise,
+    EntryAttachment,
+    Placement,
+)
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -104,18 +113,23 @@ def diary_contents(placements: list[Placement], entries: dict[int, list[DiaryEnt
     reviews = queries.closing_reviews([p.id for p in placements])
     supervisors = {cid: queries.practice_supervisor(cid)
                    for cid in {p.college_id for p in placements}}  # one college per group
-    return {p.id: diary_content(p, entries[p.id], reviews.get(p.id), supervisors[p.college_id])
+    files = attachments_by_entry(e.id for p in placements for e in entries[p.id])
+    return {p.id: diary_content(p, entries[p.id], reviews.get(p.id), supervisors[p.college_id],
+                                files)
             for p in placements}
 
 
 def diary_content(placement: Placement, entries: list[DiaryEntry],
-                  review: Assessment | None = _FETCH, supervisor: str = _FETCH) -> dict[str, Any]:
-    """The practice diary: the placement, its approved entries, the mentor's closing review and
-    the college's practice supervisor who signs it."""
+                  review: Assessment | None = _FETCH, supervisor: str = _FETCH,
+                  files: dict[int, list[EntryAttachment]] = _FETCH) -> dict[str, Any]:
+    """The practice diary: the placement, its approved entries (with the files attached to
+    each), the mentor's closing review and the college's practice supervisor who signs it."""
     if review is _FETCH:
         review = queries.closing_review(placement.id)
     if supervisor is _FETCH:
         supervisor = queries.practice_supervisor(placement.college_id)
+    if files is _FETCH:
+        files = attachments_by_entry(e.id for e in entries)
     return {
         "kind": DocumentKind.DIARY.value,
         **_placement_part(placement),
@@ -130,6 +144,7 @@ def diary_content(placement: Placement, entries: list[DiaryEntry],
                 "reviewer": entry.reviewed_by.full_name if entry.reviewed_by else "",
                 "signed_for": entry.signed_for.full_name if entry.signed_for else "",
                 "reviewed_at": _iso(entry.reviewed_at),
+                **attachments_part(files.get(entry.id)),
             }
             for entry in entries
         ],

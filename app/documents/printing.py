@@ -130,8 +130,10 @@ class Stamp:
         return cls(issued.code, issued.issued_at)
 
 
-def document_html(content: dict[str, Any], issued: Stamp, locale: str) -> tuple[str, str]:
-    """The print HTML of a document in a language, and the QR data URI it embeds."""
+def document_html(content: dict[str, Any], issued: Stamp, locale: str,
+                  images: dict[str, str] | None = None) -> tuple[str, str]:
+    """The print HTML of a document in a language, and the QR data URI it embeds; `images`
+    (file key → data URI) are the diary's photo thumbnails, when the reader's copy shows them."""
     kind = DocumentKind(content["kind"])
     verify_url = url_for("documents.verify", code=issued.code, _external=True)
     qr = qr_data_uri(verify_url)
@@ -154,7 +156,7 @@ def document_html(content: dict[str, Any], issued: Stamp, locale: str) -> tuple[
             qr=qr, verify_url=verify_url, locale=locale, page_counter=page_counter_css(),
             css_string=css_string, fmt_date=_date, fmt_hours=_hours, percent=percent,
             fmt_points=lambda v: format_decimal(v, "0.00"), fmt_int=format_number,
-            grade_word=lambda g: str(FIVE_POINT_WORDS.get(g, "")),
+            grade_word=lambda g: str(FIVE_POINT_WORDS.get(g, "")), images=images or {},
             kind_label=lambda v: label(AssessmentKind(v)),
             hire_label=lambda v: label(HireRecommendation(v)) if v else "—",
             **extra,
@@ -162,7 +164,8 @@ def document_html(content: dict[str, Any], issued: Stamp, locale: str) -> tuple[
     return html, qr
 
 
-def document_pdf(content: dict[str, Any], issued: Stamp, locale: str) -> bytes:
-    """A document as PDF bytes in the given language."""
-    html, qr = document_html(content, issued, locale)
-    return render_pdf(html, data_uris=[qr])
+def document_pdf(content: dict[str, Any], issued: Stamp, locale: str,
+                 images: dict[str, str] | None = None) -> bytes:
+    """A document as PDF bytes in the given language (with the given thumbnails)."""
+    html, qr = document_html(content, issued, locale, images)
+    return render_pdf(html, data_uris=[qr, *(images or {}).values()])

@@ -31,6 +31,7 @@ from app.documents.content import (
 from app.documents.printing import Stamp, document_pdf
 from app.documents.services import format_code, issue_document
 from app.domain.grades import FIVE_POINT_WORDS
+from app.evidence.queries import thumbnail_uris
 from app.extensions import db, limiter
 from app.forms import ActionForm
 from app.i18n import format_date
@@ -67,12 +68,13 @@ def _pdf_response(data: bytes, filename: str) -> Response:
 
 
 def _issue_and_send(kind: DocumentKind, content: dict, object_id: int | None, filename: str,
-                    year: int | None = None, shown: dict | None = None) -> Response:
+                    year: int | None = None, shown: dict | None = None,
+                    images: dict[str, str] | None = None) -> Response:
     """Issue (hashing the canonical `content`) and print `shown`, the reader's view of it."""
     locale = _locale()
     stamp = Stamp.of(issue_document(kind, content, locale, current_user, object_id, year))
     db.session.commit()
-    return _pdf_response(document_pdf(shown or content, stamp, locale), filename)
+    return _pdf_response(document_pdf(shown or content, stamp, locale, images), filename)
 
 
 @bp.get("/documents")
@@ -97,8 +99,12 @@ def diary(placement_id: int):
     get_scoped_or_404(Placement, placement_id)
     placement = queries.placement_for_document(placement_id) or abort(404)
     entries = queries.approved_entries([placement_id])[placement_id]
-    return _issue_and_send(DocumentKind.DIARY, diary_content(placement, entries), placement_id,
-                           f"diary-{placement_id}-{_safe_name(placement.student.full_name)}.pdf")
+    content = diary_content(placement, entries)
+    # The foreman's copy shows the photos' thumbnails beside the entries (the content is the same).
+    images = thumbnail_uris(content) if current_user.role == Role.MENTOR else None
+    return _issue_and_send(DocumentKind.DIARY, content, placement_id,
+                           f"diary-{placement_id}-{_safe_name(placement.student.full_name)}.pdf",
+                           images=images)
 
 
 @bp.get("/documents/agreement/<int:placement_id>.pdf")

@@ -7,6 +7,7 @@ from app.models.assessments import (
     CompetencyRating,
     HireRecommendation,
 )
+from app.models.attachments import EntryAttachment
 from app.models.base import Base, utcnow
 from app.models.conversations import (
     CommentKind,
@@ -54,6 +55,7 @@ __all__ = [
     "DiaryEntry",
     "DocumentKind",
     "Enterprise",
+    "EntryAttachment",
     "EntryStatus",
     "GraduateOutcome",
     "Group",

@@ -11,6 +11,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.evidence.queries import attachments_by_entry
 from app.extensions import db
 from app.i18n import format_date
 from app.models import DiaryEntry, EntryStatus, Placement, Role, utcnow
@@ -133,6 +134,7 @@ def review_queue():
     return render_template(
         "practice/review.html", pager=pager, groups=groups, limits=limits,
         notice=_notice(), notice_before=next_id if next_id in shown else None,
+        attachments=attachments_by_entry(shown),
     )
 
 

@@ -13,6 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import changes_of, record
 from app.domain.working_time import MINIMUM_AGE, age_on, limit_for, usable_hours_per_day
+from app.evidence.policy import evidence_keeps_entry
+from app.evidence.queries import entries_with_files
 from app.extensions import db
 from app.i18n import format_date
 from app.labels import register_actions
@@ -173,6 +175,7 @@ def save_week(
         raise RuleViolation(_("Договор не действует — дневник закрыт для записей."))
 
     existing = week_entries(placement, week)
+    held_by_files = entries_with_files(e.id for e in existing.values())
     birth = birth_date_of(placement)
     competency_ids = {c.id for c in competencies_for(placement)}
     problems: list[RuleViolation] = []
@@ -237,6 +240,9 @@ def save_week(
             refuse(_("Выберите компетенцию из списка вашей специальности."), "competency")
         plans.append((row, entry))
 
+    for entry in deletions:
+        if message := evidence_keeps_entry(entry, held_by_files):
+            problems.append(RuleViolation(message, f"{entry.work_date.isoformat()}.row"))
     minutes_by_day = {d: e.minutes for d, e in existing.items()
                       if e.status != EntryStatus.REJECTED}
     for entry in deletions:

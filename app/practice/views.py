@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.domain.working_time import limit_for
+from app.evidence.queries import attachments_by_entry
 from app.extensions import db
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, Role, utcnow
 from app.practice import queries
@@ -211,6 +212,7 @@ def diary(placement_id: int):
         next_week=(week.shifted(1)
                    if week.sunday < min(placement.end_date, today) else None),
         this_week=default_week(placement.start_date, placement.end_date, today),
+        attachments=attachments_by_entry(e.id for e in entries.values()),
     ), status
 
 
