@@ -103,6 +103,15 @@ def base_config(instance_path: Path) -> dict:
         "RESET_HOURS": int(os.environ.get("RESET_HOURS", 2)),
         "RESET_RATE_LIMIT": os.environ.get("RESET_RATE_LIMIT", "3 per hour"),
         "RESET_ADDRESS_RATE_LIMIT": os.environ.get("RESET_ADDRESS_RATE_LIMIT", "20 per hour"),
+        # Wrong second-factor codes per account and address; per address over all accounts.
+        "TOTP_RATE_LIMIT": os.environ.get("TOTP_RATE_LIMIT", "5 per 15 minutes"),
+        "TOTP_ADDRESS_RATE_LIMIT": os.environ.get("TOTP_ADDRESS_RATE_LIMIT", "50 per 15 minutes"),
+        # Roles that must sign in with a second factor (comma-separated; `admin` in production).
+        "TWO_FACTOR_REQUIRED_ROLES": tuple(filter(None, os.environ.get(
+            "TWO_FACTOR_REQUIRED_ROLES", "admin" if production else "").replace(" ", "")
+            .split(","))),
+        # How long the password step of a two-factor sign-in waits for its code.
+        "TOTP_PENDING_MINUTES": int(os.environ.get("TOTP_PENDING_MINUTES", 10)),
         "BABEL_DEFAULT_LOCALE": "ru",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Almaty"),
         "LANGUAGES": ["ru", "kk", "en"],

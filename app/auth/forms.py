@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -40,6 +40,19 @@ class PasswordChangeForm(BaseForm):
     )
     new_password = new_password_field(_l("Новый пароль"), _l("Введите новый пароль."))
     confirm = confirm_field(_l("Повторите новый пароль"), of="new_password")
+
+
+class SecondFactorForm(BaseForm):
+    code = StringField(
+        _l("Код из приложения или код восстановления"),
+        validators=[DataRequired(_l("Введите код.")), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "autocapitalize": "characters", "spellcheck": "false"},
+    )
+
+
+class DisableSecondFactorForm(SecondFactorForm):
+    password = PasswordField(_l("Пароль"), validators=[DataRequired(_l("Введите пароль."))])
 
 
 class LanguageForm(BaseForm):

@@ -17,6 +17,7 @@ from app.extensions import limiter
 
 LOGIN = ("LOGIN_RATE_LIMIT", "LOGIN_ADDRESS_RATE_LIMIT")
 RESET = ("RESET_RATE_LIMIT", "RESET_ADDRESS_RATE_LIMIT")
+SECOND_FACTOR = ("TOTP_RATE_LIMIT", "TOTP_ADDRESS_RATE_LIMIT")
 
 
 def _keys(kind: tuple[str, str], email: str) -> list[tuple[str, list[str]]]:

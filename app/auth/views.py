@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import limits, recovery
+from app.auth import limits, recovery, two_factor
 from app.auth.forms import (
     LanguageForm,
     LoginForm,
@@ -63,9 +63,11 @@ def login():
             flash(_("Неверная электронная почта или пароль."), "error")
         else:
             db.session.commit()
+            target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
+            if two_factor.is_required(user) or two_factor.active_factor(user):
+                return two_factor_views.start_second_step(user, form.remember.data, target)
             session.clear()
             login_user(user, remember=form.remember.data)
-            target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
             return redirect(target)
     elif request.method == "POST":
         limits.count(request.form.get("email", ""))
@@ -151,3 +153,7 @@ def reset_password(token: str):
         flash(_("Пароль изменён. Войдите с новым паролем."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
+
+
+# The second step of sign-in and the two-factor settings share this blueprint.
+from app.auth import two_factor_views  # noqa: E402

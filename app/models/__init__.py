@@ -37,12 +37,15 @@ from app.models.outcomes import (
 from app.models.people import Invitation, MentorProfile, Role, StudentProfile, User
 from app.models.placements import Placement, PlacementStatus
 from app.models.practice import DiaryEntry, EntryStatus
+from app.models.two_factor import RecoveryCode, TwoFactor
 
 __all__ = [
     "IN_SPECIALTY",
     "Assessment",
     "AssessmentKind",
     "AuditChainHead",
+    "RecoveryCode",
+    "TwoFactor",
     "BOOKKEEPING_TABLES",
     "AuditEvent",
     "Base",
