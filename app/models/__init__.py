@@ -8,6 +8,13 @@ from app.models.assessments import (
     HireRecommendation,
 )
 from app.models.base import Base, utcnow
+from app.models.calendar import (
+    Absence,
+    AbsenceKind,
+    AbsenceStatus,
+    GroupSchedule,
+    LearningBreak,
+)
 from app.models.documents import DocumentKind, IssuedDocument
 from app.models.jobs import Job, JobStatus, OutboxMail
 from app.models.organisations import (
@@ -32,6 +39,9 @@ from app.models.practice import DiaryEntry, EntryStatus
 
 __all__ = [
     "IN_SPECIALTY",
+    "Absence",
+    "AbsenceKind",
+    "AbsenceStatus",
     "Assessment",
     "AssessmentKind",
     "AuditEvent",
@@ -46,10 +56,12 @@ __all__ = [
     "EntryStatus",
     "GraduateOutcome",
     "Group",
+    "GroupSchedule",
     "HireRecommendation",
     "Invitation",
     "IssuedDocument",
     "Job",
+    "LearningBreak",
     "JobStatus",
     "MentorProfile",
     "Notification",
