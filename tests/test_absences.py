@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from app.attendance import services
-from app.attendance.queries import calendar_of
 from app.documents.content import diary_content
 from app.extensions import db
 from app.models import (

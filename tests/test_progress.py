@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.domain.calendar import DEFAULT_SCHEDULE, expected_days
 from app.models import EntryStatus, PlacementStatus, utcnow
 from app.practice.health import Health, Pace, PlacementProgress, Thresholds, assess
-from app.domain.calendar import DEFAULT_SCHEDULE, expected_days
 from tests import builders
 
 TODAY = date.today()

@@ -9,7 +9,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import BaseForm
@@ -28,7 +36,7 @@ class AbsenceForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(kind.value, label(kind)) for kind in AbsenceKind]
+        self.kind.choices = [SelectChoice(kind.value, label(kind)) for kind in AbsenceKind]
 
     @property
     def chosen_kind(self) -> AbsenceKind:
@@ -57,7 +65,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ScheduleForm(BaseForm):
     weekdays = MultiCheckboxField(_l("Дни на предприятии"), coerce=int,
-                                  choices=[(i, name) for i, name in enumerate(WEEKDAY_NAMES)])
+                                  choices=[SelectChoice(i, name)
+                                           for i, name in enumerate(WEEKDAY_NAMES)])
     enterprise_weeks = IntegerField(
         _l("Недель на предприятии подряд"), default=1,
         validators=[InputRequired(_l("Укажите число недель.")),
@@ -75,7 +84,5 @@ class ScheduleForm(BaseForm):
 
     def validate_weekdays(self, field):
         if not field.data:
-            from wtforms.validators import ValidationError
-
             raise ValidationError(_l("В графике нет ни одного дня на предприятии: отметьте "
                                      "хотя бы один день."))
