@@ -30,9 +30,8 @@ class SmallWorld:
 
 
 def _good(pattern_last: date = LAST_WORKDAY) -> ReviewPattern:
-    # The last day at the plant (Thursday: the schedule gives Fridays to the college) is a draft.
     return ReviewPattern(last_day=pattern_last, reviewed_until=pattern_last - timedelta(days=3),
-                         draft_from=pattern_last - timedelta(days=1), reject_rate=0.0)
+                         draft_from=pattern_last, reject_rate=0.0)
 
 
 def build_small(world: World) -> SmallWorld:
@@ -99,8 +98,8 @@ def build_small(world: World) -> SmallWorld:
 
     def active(s: StudentRef, ent: EnterpriseRef, mentor_id: int,
                pattern: ReviewPattern, away: tuple[date, ...] = (),
-               schedule: Schedule | None = None, **offer) -> PlacementRef:
-        p = w.placement(s, ent, mentor_id, YEAR_START, YEAR_END, PlacementStatus.ACTIVE, 1200,
+               schedule: Schedule | None = None, hours: int = 1200, **offer) -> PlacementRef:
+        p = w.placement(s, ent, mentor_id, YEAR_START, YEAR_END, PlacementStatus.ACTIVE, hours,
                         **offer)
         # Trainees write hours on the days their group's schedule expects them.
         write_diary(w, p, pattern, keep=lambda day: (
@@ -121,7 +120,9 @@ def build_small(world: World) -> SmallWorld:
     behind = ReviewPattern(last_day=LAST_WORKDAY, reviewed_until=date(2026, 11, 6),
                            reject_rate=0.15, forced_rejections=(date(2026, 10, 28),))
     sick = tuple(date(2026, 11, 16) + timedelta(days=i) for i in range(3))
-    minor_placement = active(minor, e[1], mentor2, behind, away=sick, schedule=FIRST_YEAR)
+    # Her group is at the plant three days a week: three fifths of the practice year's hours.
+    minor_placement = active(minor, e[1], mentor2, behind, away=sick, schedule=FIRST_YEAR,
+                             hours=720)
     # mentor3@ is at the cap of two trainees; the first accepted the host's job offer.
     for college, born, offer in (
         (1, date(2007, 1, 22), {"offer_status": OfferStatus.ACCEPTED,
@@ -170,11 +171,12 @@ def build_small(world: World) -> SmallWorld:
     return small
 
 
-# The dual schedule per intake: the practice year four days a week at the plant; the first year
-# three days at the plant and two at college; the graduates' year in block weeks (2 + 2).
-PRACTICE_YEAR, FIRST_YEAR = Schedule(0b0001111), Schedule(0b0000111)
+# The dual schedule per intake: the practice year every working day at the plant (over its
+# planned 80%: a flagged planning figure, not a limit); the first year three days at the plant
+# and two at college; the graduates' year in block weeks (2 + 2).
+PRACTICE_YEAR, FIRST_YEAR = Schedule(0b0011111), Schedule(0b0000111)
 SCHEDULES = {
-    2024: {"enterprise_weekdays": 0b0001111, "enterprise_weeks": 1, "college_weeks": 0,
+    2024: {"enterprise_weekdays": 0b0011111, "enterprise_weeks": 1, "college_weeks": 0,
            "cycle_start": date(2026, 8, 31), "planned_share_percent": 80},
     2025: {"enterprise_weekdays": 0b0000111, "enterprise_weeks": 1, "college_weeks": 0,
            "cycle_start": date(2026, 8, 31), "planned_share_percent": 60},
