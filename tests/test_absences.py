@@ -209,6 +209,18 @@ def test_dispute_needs_a_comment(login_as, app):
     assert (stored.status, stored.review_comment) == (AbsenceStatus.DISPUTED, "Был на смене")
 
 
+def test_a_too_long_comment_is_refused_in_words(login_as, app):
+    placement = _placement()
+    absence = _pending(placement, app)
+    response = login_as(placement.mentor).post(
+        f"/absences/{absence.id}/review",
+        data={f"a{absence.id}-dispute": "y", f"a{absence.id}-comment": "я" * 2001},
+        follow_redirects=True)
+    assert "Не длиннее 2000 символов." in _text(response)
+    db.session.expire_all()
+    assert db.session.get(Absence, absence.id).status == AbsenceStatus.PENDING
+
+
 def test_a_decision_is_taken_once(app):
     placement = _placement()
     absence = _pending(placement, app)

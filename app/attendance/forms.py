@@ -24,6 +24,7 @@ from app.forms import BaseForm
 from app.labels import label
 from app.models import AbsenceKind
 
+TOO_LONG = _l("Не длиннее %(max)d символов.")
 WEEKDAY_NAMES = (_l("понедельник"), _l("вторник"), _l("среда"), _l("четверг"), _l("пятница"),
                  _l("суббота"), _l("воскресенье"))
 
@@ -32,7 +33,7 @@ class AbsenceForm(BaseForm):
     first_day = DateField(_l("С"), validators=[InputRequired(_l("Укажите первый день."))])
     last_day = DateField(_l("По (включительно)"), validators=[Optional()])
     kind = SelectField(_l("Вид пропуска"), validators=[InputRequired(_l("Выберите вид пропуска."))])
-    note = TextAreaField(_l("Пояснение"), validators=[Length(max=2000)])
+    note = TextAreaField(_l("Пояснение"), validators=[Length(max=2000, message=TOO_LONG)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +45,7 @@ class AbsenceForm(BaseForm):
 
 
 class AbsenceReviewForm(BaseForm):
-    comment = TextAreaField(_l("Комментарий"), validators=[Length(max=2000)])
+    comment = TextAreaField(_l("Комментарий"), validators=[Length(max=2000, message=TOO_LONG)])
     confirm = SubmitField(_l("Подтвердить"))
     dispute = SubmitField(_l("Оспорить"))
 
@@ -55,7 +56,7 @@ class BreakForm(BaseForm):
     planned_return_on = DateField(_l("Плановая дата возвращения"),
                                   validators=[InputRequired(_l("Укажите дату возвращения."))])
     reason = TextAreaField(_l("Причина"), validators=[DataRequired(_l("Укажите причину перерыва.")),
-                                                      Length(max=2000)])
+                                                      Length(max=2000, message=TOO_LONG)])
 
 
 class MultiCheckboxField(SelectMultipleField):

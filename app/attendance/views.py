@@ -44,8 +44,7 @@ def group_share_figure(group: Group):
 def _load_absence(absence_id: int) -> Absence:
     absence = db.session.get(Absence, absence_id)
     # Scoped by its placement: outside the reader's placements it is a 404 like any other.
-    placement = get_scoped_or_404(Placement, absence.placement_id if absence else 0)
-    absence.placement = placement
+    get_scoped_or_404(Placement, absence.placement_id if absence else 0)
     return absence
 
 
@@ -115,8 +114,12 @@ def review_absence(absence_id: int):
             db.session.commit()
             flash(_("Пропуск подтверждён.") if form.confirm.data else _("Пропуск оспорен."),
                   "success")
-    else:
+    elif "csrf_token" in form.errors:
         flash(_("Форма устарела — обновите страницу."), "error")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
     return redirect(url_for(".placement_calendar", placement_id=absence.placement_id))
 
 
