@@ -79,6 +79,7 @@ FEATURES = [
     "health",
     "trail",
     "offline",
+    "attendance",
 ]
 
 

@@ -127,6 +127,10 @@ def base_config(instance_path: Path) -> dict:
         "PROGRESS_IDLE_DAYS": int(os.environ.get("PROGRESS_IDLE_DAYS", 14)),
         "PROGRESS_WAITING_DAYS": int(os.environ.get("PROGRESS_WAITING_DAYS", 7)),
         "PROGRESS_BEHIND_PERCENT": int(os.environ.get("PROGRESS_BEHIND_PERCENT", 15)),
+        # How far ahead an absence may be recorded (planned leave), in days.
+        "ABSENCE_HORIZON_DAYS": int(os.environ.get("ABSENCE_HORIZON_DAYS", 14)),
+        # The planned share of study time at the enterprise (Ministry, 2025: up to 60%).
+        "PRACTICAL_SHARE_PLAN_PERCENT": int(os.environ.get("PRACTICAL_SHARE_PLAN_PERCENT", 60)),
         # The review queue: an entry waiting this many days turns amber, then red.
         "REVIEW_AMBER_DAYS": int(os.environ.get("REVIEW_AMBER_DAYS", 3)),
         "REVIEW_RED_DAYS": int(os.environ.get("REVIEW_RED_DAYS", 7)),

@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.domain.calendar import DEFAULT_SCHEDULE, expected_days
 from app.models import EntryStatus, PlacementStatus, utcnow
 from app.practice.health import Health, Pace, PlacementProgress, Thresholds, assess
-from app.practice.weeks import working_days
 from tests import builders
 
 TODAY = date.today()
@@ -21,8 +21,8 @@ def request_context(app):
 
 
 def expected_hours(placement) -> float:
-    total = working_days(placement.start_date, placement.end_date)
-    elapsed = working_days(placement.start_date, TODAY - timedelta(days=1))
+    total = expected_days(DEFAULT_SCHEDULE, placement.start_date, placement.end_date)
+    elapsed = expected_days(DEFAULT_SCHEDULE, placement.start_date, TODAY - timedelta(days=1))
     return placement.required_hours * elapsed / total
 
 

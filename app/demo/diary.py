@@ -1,6 +1,7 @@
 """Practice-diary entries for one placement: weekdays only, half-hour steps, within the
 working-time limit for the trainee's age on each day, with a believable review history."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -39,9 +40,12 @@ def _next_birthday(born: date, after: date) -> date:
 
 
 def write_diary(world: World, placement: PlacementRef, pattern: ReviewPattern,
-                days: list[date] | None = None) -> int:
+                days: list[date] | None = None, keep: Callable[[date], bool] | None = None) -> int:
     """Add the placement's diary entries (on every weekday, or on the given ascending days
-    within the placement); returns how many."""
+    within the placement; only the days `keep` accepts, if given); returns how many.
+
+    `keep` drops rows without changing the random draws, so the rest of a seeded world stays
+    the same."""
     rng, writer = world.rng, world.writer
     plan = placement.student.specialty.plan
     competencies = placement.student.specialty.competency_ids
@@ -85,6 +89,8 @@ def write_diary(world: World, placement: PlacementRef, pattern: ReviewPattern,
                     reviewed_by_id=placement.mentor_id, reviewed_at=reviewed, updated_at=reviewed,
                     review_comment=rng.choice(REJECTION_COMMENTS) if rejected else "",
                 )
+        if keep is not None and not keep(day):
+            continue
         writer.add("diary_entries", **row)
         count += 1
     return count

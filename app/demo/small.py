@@ -10,6 +10,7 @@ from app.demo.diary import ReviewPattern, write_diary
 from app.demo.names import CHARACTERISATIONS, DEPARTMENTS
 from app.demo.outcomes import write_outcome
 from app.demo.world import EnterpriseRef, PlacementRef, SpecialtyRef, StudentRef, World
+from app.domain.calendar import Schedule, is_expected
 from app.models import OfferStatus, OutcomeKind, PlacementStatus, Role
 
 MAIL = "shakirt.kz"
@@ -58,6 +59,8 @@ def build_small(world: World) -> SmallWorld:
         for ref in refs.values():
             for intake in (2021, 2024, 2025):
                 groups[(ref.id, intake)] = w.group(ref, intake)
+                w.writer.add("group_schedules", group_id=groups[(ref.id, intake)],
+                             **SCHEDULES[intake])
     coordinators = [
         w.user(Role.COORDINATOR, f"coordinator{n + 1 if n else ''}@{MAIL}", name,
                college_id=college_id)
@@ -94,10 +97,13 @@ def build_small(world: World) -> SmallWorld:
                          female=name.split()[0].endswith("а") if name else None)
 
     def active(s: StudentRef, ent: EnterpriseRef, mentor_id: int,
-               pattern: ReviewPattern, **offer) -> PlacementRef:
-        p = w.placement(s, ent, mentor_id, YEAR_START, YEAR_END, PlacementStatus.ACTIVE, 1200,
+               pattern: ReviewPattern, away: tuple[date, ...] = (),
+               schedule: Schedule | None = None, hours: int = 1200, **offer) -> PlacementRef:
+        p = w.placement(s, ent, mentor_id, YEAR_START, YEAR_END, PlacementStatus.ACTIVE, hours,
                         **offer)
-        write_diary(w, p, pattern)
+        # Trainees write hours on the days their group's schedule expects them.
+        write_diary(w, p, pattern, keep=lambda day: (
+            is_expected(schedule or PRACTICE_YEAR, day) and day not in away))
         small.active_placements += 1
         return p
 
@@ -113,7 +119,10 @@ def build_small(world: World) -> SmallWorld:
                     "Исаева Айгерим Нурлановна")
     behind = ReviewPattern(last_day=LAST_WORKDAY, reviewed_until=date(2026, 11, 6),
                            reject_rate=0.15, forced_rejections=(date(2026, 10, 28),))
-    minor_placement = active(minor, e[1], mentor2, behind)
+    sick = tuple(date(2026, 11, 16) + timedelta(days=i) for i in range(3))
+    # Her group is at the plant three days a week: three fifths of the practice year's hours.
+    minor_placement = active(minor, e[1], mentor2, behind, away=sick, schedule=FIRST_YEAR,
+                             hours=720)
     # mentor3@ is at the cap of two trainees; the first accepted the host's job offer.
     for college, born, offer in (
         (1, date(2007, 1, 22), {"offer_status": OfferStatus.ACCEPTED,
@@ -155,10 +164,41 @@ def build_small(world: World) -> SmallWorld:
     write_diary(w, ended, ReviewPattern(last_day=date(2026, 10, 15),
                                         reviewed_until=date(2026, 10, 15)))
 
+    _absences(w, star_placement, minor_placement, coordinators[1], sick)
     _graduates(w, small, specialties, groups, e, (mentor, mentor2, mentor4, mentor3, mentor5))
     _notifications_and_audit(w, admin_ids[0], coordinators, star_placement, minor_placement,
                              ended)
     return small
+
+
+# The dual schedule per intake: the practice year every working day at the plant (over its
+# planned 80%: a flagged planning figure, not a limit); the first year three days at the plant
+# and two at college; the graduates' year in block weeks (2 + 2).
+PRACTICE_YEAR, FIRST_YEAR = Schedule(0b0011111), Schedule(0b0000111)
+SCHEDULES = {
+    2024: {"enterprise_weekdays": 0b0011111, "enterprise_weeks": 1, "college_weeks": 0,
+           "cycle_start": date(2026, 8, 31), "planned_share_percent": 80},
+    2025: {"enterprise_weekdays": 0b0000111, "enterprise_weeks": 1, "college_weeks": 0,
+           "cycle_start": date(2026, 8, 31), "planned_share_percent": 60},
+    2021: {"enterprise_weekdays": 0b0011111, "enterprise_weeks": 2, "college_weeks": 2,
+           "cycle_start": date(2024, 9, 2), "planned_share_percent": 60},
+}
+
+
+def _absences(w: World, star: PlacementRef, minor: PlacementRef, coordinator: int,
+              sick: tuple[date, ...]) -> None:
+    """student@ asks for two days of planned leave (the mentor has yet to decide); student2@
+    was on sick leave, recorded by the coordinator and confirmed by the mentor."""
+    w.writer.add("absences", placement_id=star.id, first_day=date(2026, 12, 2),
+                 last_day=date(2026, 12, 3), kind="excused", status="pending",
+                 note="Семейные обстоятельства: свадьба брата в Семее.",
+                 recorded_by_id=star.student.id, created_at=at(TODAY, 4), updated_at=at(TODAY, 4))
+    w.writer.add("absences", placement_id=minor.id, first_day=sick[0], last_day=sick[-1],
+                 kind="sick", status="confirmed", note="Справка поликлиники № 3, ОРВИ.",
+                 recorded_by_id=coordinator, reviewed_by_id=minor.mentor_id,
+                 reviewed_at=at(sick[-1] + timedelta(days=2), 5),
+                 created_at=at(sick[-1] + timedelta(days=1), 5),
+                 updated_at=at(sick[-1] + timedelta(days=2), 5))
 
 
 HIRED, IN_SPEC, OUTSIDE = (OutcomeKind.HIRED_BY_HOST, OutcomeKind.EMPLOYED_IN_SPECIALTY,

@@ -114,23 +114,36 @@ def diary_contents(placements: list[Placement], entries: dict[int, list[DiaryEnt
     supervisors = {cid: queries.practice_supervisor(cid)
                    for cid in {p.college_id for p in placements}}  # one college per group
     files = attachments_by_entry(e.id for p in placements for e in entries[p.id])
+    absences = absences_by_placement([p.id for p in placements])
     return {p.id: diary_content(p, entries[p.id], reviews.get(p.id), supervisors[p.college_id],
-                                files)
+                                absences.get(p.id, []), files)
             for p in placements}
 
 
 def diary_content(placement: Placement, entries: list[DiaryEntry],
                   review: Assessment | None = _FETCH, supervisor: str = _FETCH,
+                  absences: list = _FETCH,
                   files: dict[int, list[EntryAttachment]] = _FETCH) -> dict[str, Any]:
     """The practice diary: the placement, its approved entries (with the files attached to
-    each), the mentor's closing review and the college's practice supervisor who signs it."""
+    each), its absences, the mentor's closing review and the college's practice supervisor
+    who signs it."""
     if review is _FETCH:
         review = queries.closing_review(placement.id)
     if supervisor is _FETCH:
         supervisor = queries.practice_supervisor(placement.college_id)
     if files is _FETCH:
         files = attachments_by_entry(e.id for e in entries)
+    if absences is _FETCH:
+        absences = absences_by_placement([placement.id]).get(placement.id, [])
+    # Only a diary with absences carries the key: the content (and the hash) of every diary
+    # issued before the working calendar existed stays the same.
+    absence_part = {"absences": [
+        {"first_day": _iso(a.first_day), "last_day": _iso(a.last_day), "kind": a.kind.value,
+         "status": a.status.value}
+        for a in absences
+    ]} if absences else {}
     return {
+        **absence_part,
         "kind": DocumentKind.DIARY.value,
         **_placement_part(placement),
         "closing_review": _closing(review),
@@ -149,6 +162,13 @@ def diary_content(placement: Placement, entries: list[DiaryEntry],
             for entry in entries
         ],
     }
+
+
+def absences_by_placement(placement_ids: list[int]) -> dict[int, list]:
+    """The absences the diaries print, by placement, in date order (one query)."""
+    from app.attendance.queries import absences_of
+
+    return absences_of(placement_ids)
 
 
 def assessment_content(assessment: Assessment) -> dict[str, Any]:

@@ -130,6 +130,15 @@ class Stamp:
         return cls(issued.code, issued.issued_at)
 
 
+def _absence_rows(content: dict[str, Any]) -> list[dict[str, str]]:
+    """The diary's absences as the rows print them, in the reader's language."""
+    from app.models import AbsenceKind, AbsenceStatus
+
+    return [{"first": a["first_day"], "last": a["last_day"],
+             "text": f'{label(AbsenceKind(a["kind"]))} ({label(AbsenceStatus(a["status"]))})'}
+            for a in content.get("absences", [])]
+
+
 def document_html(content: dict[str, Any], issued: Stamp, locale: str,
                   images: dict[str, str] | None = None) -> tuple[str, str]:
     """The print HTML of a document in a language, and the QR data URI it embeds; `images`
@@ -141,6 +150,7 @@ def document_html(content: dict[str, Any], issued: Stamp, locale: str,
         extra: dict[str, Any] = {}
         if kind == DocumentKind.DIARY:
             extra["totals"] = diary_totals(content)
+            extra["absence_rows"] = _absence_rows(content)
         elif kind == DocumentKind.AGREEMENT:
             extra["weekly_plan"] = weekly_plan(content)
         elif kind == DocumentKind.REPORT:

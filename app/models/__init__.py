@@ -9,6 +9,13 @@ from app.models.assessments import (
 )
 from app.models.attachments import EntryAttachment
 from app.models.base import Base, utcnow
+from app.models.calendar import (
+    Absence,
+    AbsenceKind,
+    AbsenceStatus,
+    GroupSchedule,
+    LearningBreak,
+)
 from app.models.conversations import (
     CommentKind,
     DeputyAssignment,
@@ -41,6 +48,9 @@ from app.models.two_factor import RecoveryCode, TwoFactor
 
 __all__ = [
     "IN_SPECIALTY",
+    "Absence",
+    "AbsenceKind",
+    "AbsenceStatus",
     "Assessment",
     "AssessmentKind",
     "AuditChainHead",
@@ -62,10 +72,12 @@ __all__ = [
     "EntryStatus",
     "GraduateOutcome",
     "Group",
+    "GroupSchedule",
     "HireRecommendation",
     "Invitation",
     "IssuedDocument",
     "Job",
+    "LearningBreak",
     "JobStatus",
     "MentorProfile",
     "Notification",

@@ -1,19 +1,27 @@
 """Progress of a placement: hours against the plan, the pace, and a red/amber/green status.
 
-Pure functions over aggregates already summed in SQL (see `queries.progress_rows`).
+Pure functions over aggregates already summed in SQL (see `queries.progress_rows`). The pace
+and the forecast count the days the trainee is expected at the enterprise (`domain.calendar`).
 """
 
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from math import ceil
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.domain.calendar import (
+    DEFAULT_SCHEDULE,
+    DayRange,
+    Schedule,
+    expected_days,
+    nth_expected_day_after,
+)
 from app.models import Placement, utcnow
-from app.practice.weeks import working_days
 
 # Below this many elapsed working days the pace is not judged: one missing day would be "behind".
 PACE_GRACE_DAYS = 5
@@ -78,6 +86,12 @@ class PlacementProgress:
     pace: Pace = Pace.TOO_EARLY
     health: Health = Health.GREEN
     reasons: list[str] = field(default_factory=list)
+    # The working calendar: the group's schedule and the days the trainee is excused.
+    schedule: Schedule = DEFAULT_SCHEDULE
+    days_off: tuple[DayRange, ...] = ()
+    total_days: int = 0
+    elapsed_days: int = 0
+    today: date | None = None
 
     @property
     def approved_hours(self) -> float:
@@ -105,6 +119,26 @@ class PlacementProgress:
         return min(100, round(100 * self.expected_hours / self.required_hours))
 
     @property
+    def forecast_end(self) -> date | None:
+        """The day the required hours will be done at the pace so far, counted on the days the
+        trainee is expected at the enterprise; None while it is too early to tell."""
+        done = self.approved_hours + self.pending_hours
+        if self.today is None or self.elapsed_days < PACE_GRACE_DAYS or done <= 0:
+            return None
+        remaining = self.required_hours - done
+        if remaining <= 0:
+            return self.last_entry_date
+        per_day = done / self.elapsed_days
+        after = max(self.today, self.placement.start_date) - timedelta(days=1)
+        return nth_expected_day_after(self.schedule, after, ceil(remaining / per_day - 1e-9),
+                                      self.days_off)
+
+    @property
+    def forecast_late(self) -> bool:
+        forecast = self.forecast_end
+        return forecast is not None and forecast > self.placement.end_date
+
+    @property
     def health_label(self) -> str:
         return str(HEALTH_LABELS[self.health])
 
@@ -127,10 +161,13 @@ def assess(progress: PlacementProgress, today: date, thresholds: Thresholds) -> 
     """Fill in the expected hours, the pace and the status with its reasons."""
     placement = progress.placement
     reference = min(today, placement.end_date)
-    total_days = working_days(placement.start_date, placement.end_date)
+    total_days = expected_days(progress.schedule, placement.start_date, placement.end_date,
+                               progress.days_off)
     # Days up to yesterday: today's hours may not be written yet.
-    elapsed_days = working_days(placement.start_date, min(today - timedelta(days=1),
-                                                          placement.end_date))
+    elapsed_days = expected_days(progress.schedule, placement.start_date,
+                                 min(today - timedelta(days=1), placement.end_date),
+                                 progress.days_off)
+    progress.total_days, progress.elapsed_days, progress.today = total_days, elapsed_days, today
     if total_days:
         progress.expected_hours = placement.required_hours * elapsed_days / total_days
     done = progress.approved_hours + progress.pending_hours

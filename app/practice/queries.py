@@ -8,6 +8,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import joinedload
 
+from app.attendance.queries import days_off_for, schedule_columns, schedule_of, with_schedule
 from app.extensions import db
 from app.models import (
     College,
@@ -116,11 +117,15 @@ def _totals(*conditions):
     )
 
 
-def _assessed(rows, today: date, thresholds: Thresholds) -> list[PlacementProgress]:
+def _assessed(rows, today: date, thresholds: Thresholds,
+              days_off: dict[int, tuple]) -> list[PlacementProgress]:
+    """Rows of (placement, approved, pending, last entry, oldest waiting, *schedule columns)."""
     progress = [
-        assess(PlacementProgress(p, int(a or 0), int(w or 0), _as_date(last), _as_datetime(oldest)),
+        assess(PlacementProgress(p, int(a or 0), int(w or 0), _as_date(last), _as_datetime(oldest),
+                                 schedule=schedule_of(*schedule),
+                                 days_off=days_off.get(p.id, ())),
                today, thresholds)
-        for p, a, w, last, oldest in rows
+        for p, a, w, last, oldest, *schedule in rows
     ]
     return sorted(progress, key=lambda item: item.risk_key)
 
@@ -133,7 +138,8 @@ def progress_rows(
     placement_id: int | None = None,
     id_range: tuple[int, int] | None = None,
 ) -> list[PlacementProgress]:
-    """Progress of the placements in the user's scope, riskiest first (one query).
+    """Progress of the placements in the user's scope, riskiest first (two queries: the rows
+    with their schedules, and the days off of the working calendar).
 
     `user=None` is the system's own view of every placement (the CLI's progress check, which
     takes them a chunk at a time: `id_range` is (after this id, up to this id))."""
@@ -144,15 +150,14 @@ def progress_rows(
     if id_range is not None:
         conditions += [Placement.id > id_range[0], Placement.id <= id_range[1]]
     totals = _totals(*conditions)
-    stmt = (
+    stmt = with_schedule(
         select(Placement, totals.c.approved, totals.c.pending, totals.c.last_entry,
-               totals.c.oldest_waiting)
+               totals.c.oldest_waiting, *schedule_columns())
         .outerjoin(totals, totals.c.placement_id == Placement.id)
-        .where(*conditions)
-        .options(joinedload(Placement.student), joinedload(Placement.mentor),
-                 joinedload(Placement.enterprise))
-    )
-    return _assessed(db.session.execute(stmt).unique(), today, thresholds)
+    ).where(*conditions).options(joinedload(Placement.student), joinedload(Placement.mentor),
+                                 joinedload(Placement.enterprise))
+    days_off = days_off_for(select(Placement.id).where(*conditions))
+    return _assessed(db.session.execute(stmt).unique(), today, thresholds, days_off)
 
 
 def progress_board(
@@ -162,7 +167,8 @@ def progress_board(
     statuses: tuple[PlacementStatus, ...],
     college_id: int | None = None,
 ) -> list[PlacementProgress]:
-    """Progress of the user's placements (of one college, if given), riskiest first (one query).
+    """Progress of the user's placements (of one college, if given), riskiest first (two
+    queries: the rows with their schedules, and the days off of the working calendar).
 
     The status depends on working days, the thresholds and today's date, so it is computed in
     Python, not SQL. To keep that bounded the rows are light — the placement's dates and hours
@@ -173,15 +179,15 @@ def progress_board(
     if college_id is not None:
         conditions.append(Placement.college_id == college_id)
     totals = _totals(*conditions)
-    stmt = (
+    stmt = with_schedule(
         select(Placement.id, Placement.college_id, Placement.start_date, Placement.end_date,
                Placement.required_hours, totals.c.approved, totals.c.pending,
-               totals.c.last_entry, totals.c.oldest_waiting)
+               totals.c.last_entry, totals.c.oldest_waiting, *schedule_columns())
         .outerjoin(totals, totals.c.placement_id == Placement.id)
-        .where(*conditions)
-    )
+    ).where(*conditions)
+    days_off = days_off_for(select(Placement.id).where(*conditions))
     rows = ((_LightPlacement(*row[:5]), *row[5:]) for row in db.session.execute(stmt))
-    return _assessed(rows, today, thresholds)
+    return _assessed(rows, today, thresholds, days_off)
 
 
 @dataclass(frozen=True)

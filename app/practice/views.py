@@ -13,11 +13,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import clock
+from app.attendance.queries import calendar_of
 from app.domain.working_time import limit_for
 from app.evidence.queries import attachments_by_entry
 from app.extensions import db
@@ -65,6 +67,7 @@ class DayRow:
     entry: DiaryEntry | None
     form: DayForm | None
     closed_reason: str = ""
+    calendar_note: str = ""
 
 
 def _closed_reason(placement: Placement, day: date, today: date) -> str:
@@ -177,6 +180,7 @@ def diary(placement_id: int):
             else:
                 db.session.commit()
                 _flash_saved(result)
+                _warn_off_days(placement, inputs)
                 return redirect(url_for("practice.diary", placement_id=placement.id,
                                         week=week.code))
         status = 422
@@ -187,10 +191,12 @@ def diary(placement_id: int):
     for sub in form.days:
         sub.form.competency.choices = choices
         forms_by_day[sub.form.work_date.data] = sub.form
+    calendar = calendar_of(placement)
+    locale = str(get_locale())
     rows = [
         DayRow(day, entries.get(day),
                forms_by_day.get(day.isoformat()) if day in editable else None,
-               _closed_reason(placement, day, today))
+               _closed_reason(placement, day, today), calendar.note_on(day, locale))
         for day in week.days
     ]
     progress = queries.progress_rows(
@@ -214,6 +220,17 @@ def diary(placement_id: int):
         this_week=default_week(placement.start_date, placement.end_date, today),
         attachments=attachments_by_entry(e.id for e in entries.values()),
     ), status
+
+
+def _warn_off_days(placement: Placement, inputs: list[DayInput]) -> None:
+    """Hours on a day the schedule does not expect at the enterprise are kept, with a warning."""
+    calendar = calendar_of(placement)
+    locale = str(get_locale())
+    notes = [note for item in inputs if item.hours
+             if (note := calendar.warning_for(item.work_date, locale))]
+    if notes:
+        flash(_("Часы сохранены, но проверьте: в эти дни вас не ждали на предприятии: "
+                "%(days)s.", days="; ".join(notes)), "warning")
 
 
 def _flash_saved(result) -> None:

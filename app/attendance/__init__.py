@@ -1,0 +1,1 @@
+"""The working calendar of placements: absences, learning breaks and the groups' dual schedule."""
