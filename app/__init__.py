@@ -68,6 +68,7 @@ FEATURES = [
     "assessments",
     "outcomes",
     "placements",
+    "acceptance",
     "imports",
     "documents",
     "practice",

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES
-from app.labels import HIDDEN_VALUES, field_label, label
+from app.labels import HIDDEN_VALUES, action_label, field_label, label
 from app.models import (
     AssessmentKind,
     AuditEvent,
@@ -117,6 +117,8 @@ _REFERENCES: dict[str, tuple[Any, Any]] = {
     "student_id": (User, User.full_name),
     "mentor_id": (User, User.full_name),
     "reviewed_by_id": (User, User.full_name),
+    "sent_by_id": (User, User.full_name),
+    "answered_by_id": (User, User.full_name),
     "college_graded_by_id": (User, User.full_name),
     "college_id": (College, College.name),
     "enterprise_id": (Enterprise, Enterprise.name),
@@ -181,6 +183,8 @@ def _shown_value(table: str, field: str, value: Any,
             return str(value)
     if isinstance(value, bool):
         return str(_l("да") if value else _l("нет"))
+    if field == "attempted" and isinstance(value, str):
+        return action_label(value)
     if field in _REFERENCES or field == "placement_id":
         return names.get((field, value), _("удалено"))
     if field == "minutes" and isinstance(value, int | float):

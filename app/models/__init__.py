@@ -27,7 +27,7 @@ from app.models.outcomes import (
     RetentionCheck,
 )
 from app.models.people import Invitation, MentorProfile, Role, StudentProfile, User
-from app.models.placements import Placement, PlacementStatus
+from app.models.placements import GuardianLink, Placement, PlacementStatus
 from app.models.practice import DiaryEntry, EntryStatus
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "EntryStatus",
     "GraduateOutcome",
     "Group",
+    "GuardianLink",
     "HireRecommendation",
     "Invitation",
     "IssuedDocument",

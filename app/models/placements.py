@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, enum_column
+from app.models.base import Base, TimestampMixin, enum_column, utcnow
 from app.models.organisations import College, Department, Enterprise
 from app.models.people import User
 
@@ -35,6 +35,7 @@ class Placement(TimestampMixin, Base):
         CheckConstraint(
             "(status = 'terminated') = (terminated_on IS NOT NULL)", name="termination_date"
         ),
+        CheckConstraint("accepted_at IS NULL OR declined_at IS NULL", name="one_answer"),
         Index("ix_placements_college_id_status", "college_id", "status"),
         Index("ix_placements_enterprise_id_status", "enterprise_id", "status"),
         Index("ix_placements_mentor_id_status", "mentor_id", "status"),
@@ -67,12 +68,26 @@ class Placement(TimestampMixin, Base):
         enum_column(OfferStatus, "offer_status"), default=OfferStatus.NONE
     )
     offer_date: Mapped[date | None] = mapped_column(Date)
+    # The parties' acceptance of the draft (app/placements/acceptance.py): sent by the
+    # coordinator, accepted or declined by the enterprise's HR, acknowledged by the trainee,
+    # confirmed by the guardian of a minor through a one-time link.
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    declined_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decline_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    guardian_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Optimistic lock: a change made from a stale copy (a double activation) fails its UPDATE.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
 
     student: Mapped[User] = relationship(foreign_keys=[student_id])
+    sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     college: Mapped[College] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
@@ -80,3 +95,22 @@ class Placement(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"№{self.id}"
+
+
+class GuardianLink(Base):
+    """A one-time, expiring link by which a minor's guardian confirms the agreement without an
+    account. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "guardian_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(
+        ForeignKey("placements.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    placement: Mapped[Placement] = relationship()

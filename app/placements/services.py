@@ -128,6 +128,11 @@ def update_placement(actor: User, placement: Placement, **fields: Any) -> Placem
     for key, value in new.items():
         setattr(placement, key, value)
     placement.enterprise_id = enterprise.id
+    if changes_of(placement):
+        # The parties answered other terms: the agreement goes round again.
+        from app.placements import acceptance
+
+        acceptance.reset(placement)
     changes = changes_of(placement)
     if changes:
         db.session.flush()
@@ -157,6 +162,11 @@ def activate_placement(actor: User, placement: Placement, today: date) -> Placem
               "указан: сначала укажите его имя и телефон в карточке студента."),
             "student_id",
         )
+    from app.placements import acceptance
+
+    waiting = acceptance.activation_refusal(placement)
+    if waiting:
+        raise RuleViolation(waiting)
     if is_minor(profile.birth_date, placement.start_date) and placement.parent_consent_on is None:
         raise RuleViolation(
             _("Студенту на дату начала нет 18 лет: сначала укажите дату согласия родителя."),
