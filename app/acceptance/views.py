@@ -47,6 +47,8 @@ def _show(placement_id: int):
 
 
 def _first_error(form) -> str:
+    if "version" in form.errors or "csrf_token" in form.errors:
+        return str(STALE_PAGE)
     for errors in form.errors.values():
         if errors:
             return str(errors[0])

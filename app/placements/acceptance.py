@@ -320,7 +320,9 @@ def reset(placement: Placement) -> None:
     placement.accepted_at = placement.declined_at = placement.answered_by_id = None
     placement.decline_reason = ""
     placement.acknowledged_at = placement.guardian_confirmed_at = None
-    _close_links(placement.id, utcnow())
+    # No autoflush: the caller still reads the placement's changes for the audit.
+    with db.session.no_autoflush:
+        _close_links(placement.id, utcnow())
 
 
 def _tell_college(placement: Placement, extra: dict) -> None:
@@ -373,7 +375,7 @@ def issue_guardian_link(actor: User, placement: Placement, now: datetime
 
 def guardian_url(token: str) -> str:
     if has_request_context():
-        return url_for("guardian.confirm", token=token, _external=True)
+        return url_for("acceptance.confirm", token=token, _external=True)
     return f"/guardian/{token}"
 
 
