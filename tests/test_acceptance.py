@@ -488,7 +488,7 @@ def test_the_employers_inbox_menu_and_home_figure(login_as):
     client = login_as(w.employer)
     home = _text(client.get("/"))
     assert "Договоры ждут ответа" in home and "/agreements/inbox" in home
-    assert "1 договор ждёт вашего ответа" in home
+    assert "Договоры ждут вашего ответа: 1 — открыть" in home
     inbox = _text(client.get("/agreements/inbox"))
     assert w.student.full_name in inbox and "Договоры на согласование" in inbox
     assert not_sent.student.full_name not in inbox

@@ -40,7 +40,6 @@ register_actions({
     "acknowledged_by_student": _l("студент ознакомлен"),
     "guardian_link_issued": _l("выдана ссылка для законного представителя"),
     "confirmed_by_guardian": _l("подтверждён законным представителем"),
-    "acceptance_reset": _l("согласование начато заново"),
     "refused": _l("отказано в действии"),
 })
 FIELDS.update({
