@@ -18,6 +18,7 @@ from app.labels import HIDDEN_VALUES, action_label, field_label, label
 from app.models import (
     AssessmentKind,
     AuditEvent,
+    ChangeKind,
     College,
     Competency,
     Department,
@@ -105,6 +106,7 @@ _ENUMS: dict[tuple[str, str], type[Enum]] = {
     ("issued_documents", "kind"): DocumentKind,
     ("*", "hire_recommendation"): HireRecommendation,
     ("*", "role"): Role,
+    ("placements", "change"): ChangeKind,
 }
 
 

@@ -14,13 +14,20 @@ from markupsafe import Markup
 
 from app import clock
 from app.acceptance import queries
-from app.acceptance.forms import STALE_PAGE, DeclineForm, GuardianForm, StepForm
+from app.acceptance.forms import (
+    STALE_PAGE,
+    ChangeAnswerForm,
+    ChangeRequestForm,
+    DeclineForm,
+    GuardianForm,
+    StepForm,
+)
 from app.extensions import db, limiter
 from app.labels import agreement_name
-from app.models import Placement, Role, utcnow
-from app.placements import acceptance
+from app.models import ChangeKind, ChangeRequest, Placement, Role, User, utcnow
+from app.placements import acceptance, changes
 from app.rules import RuleViolation
-from app.security import roles_required, scope_of
+from app.security import get_scoped_or_404, roles_required, scope_of
 from app.web import register_nav
 
 bp = Blueprint("acceptance", __name__)
@@ -236,4 +243,107 @@ def acceptance_of(placement: Placement) -> dict:
         "link": queries.latest_link(placement.id) if user.role == Role.COORDINATOR else None,
         "step_form": StepForm(formdata=None, data=version),
         "decline_form": DeclineForm(formdata=None, data=version),
+    }
+
+
+# --- changes to an agreement in force (11.2) ---------------------------------------------------
+
+
+def change_form(placement: Placement, **kw) -> ChangeRequestForm:
+    form = ChangeRequestForm(**kw)
+    form.kind.choices = [(k.value, str(changes.KIND_LABELS[k])) for k in ChangeKind]
+    mentors = db.session.execute(
+        db.select(User.id, User.full_name).where(
+            User.enterprise_id == placement.enterprise_id, User.role == Role.MENTOR,
+            User.active, User.id != placement.mentor_id).order_by(User.full_name))
+    form.mentor_id.choices = [("", "—")] + [(m.id, m.full_name) for m in mentors]
+    from app.models import Department
+
+    departments = db.session.execute(
+        db.select(Department.id, Department.name).where(
+            Department.enterprise_id == placement.enterprise_id).order_by(Department.name))
+    form.department_id.choices = [("", "—")] + [(d.id, d.name) for d in departments]
+    return form
+
+
+@bp.post("/placements/<int:placement_id>/changes")
+@roles_required(Role.COORDINATOR, Role.EMPLOYER)
+def request_change(placement_id: int):
+    placement = _load(placement_id, "change_requested")
+    actor = current_user._get_current_object()
+    form = change_form(placement)
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return _changes_anchor(placement_id)
+    try:
+        changes.request_change(actor, placement, form.version.data, ChangeKind(form.kind.data),
+                               form.values(), form.reason.data, utcnow())
+    except RuleViolation as refusal:
+        db.session.rollback()
+        acceptance.record_refusal(actor, placement_id, "change_requested", refusal.message)
+        db.session.commit()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Изменение предложено. Договор изменится, когда другая сторона его одобрит."),
+              "success")
+    return _changes_anchor(placement_id)
+
+
+def _changes_anchor(placement_id: int):
+    return redirect(url_for("placements.show", placement_id=placement_id) + "#changes")
+
+
+def _answer(request_id: int, approve: bool):
+    actor = current_user._get_current_object()
+    request_ = db.session.get(ChangeRequest, request_id)
+    if request_ is None:
+        abort(404)
+    placement = get_scoped_or_404(Placement, request_.placement_id)
+    attempted = "change_approved" if approve else "change_declined"
+    form = ChangeAnswerForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return _changes_anchor(placement.id)
+    try:
+        changes.answer_change(actor, request_, approve, form.comment.data, utcnow(),
+                              clock.today())
+    except RuleViolation as refusal:
+        db.session.rollback()
+        acceptance.record_refusal(actor, placement.id, attempted, refusal.message)
+        db.session.commit()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Изменение одобрено и внесено в договор.") if approve
+              else _("Изменение отклонено."), "success")
+    return _changes_anchor(placement.id)
+
+
+@bp.post("/changes/<int:request_id>/approve")
+@roles_required(Role.COORDINATOR, Role.EMPLOYER)
+def approve_change(request_id: int):
+    return _answer(request_id, True)
+
+
+@bp.post("/changes/<int:request_id>/decline")
+@roles_required(Role.COORDINATOR, Role.EMPLOYER)
+def decline_change(request_id: int):
+    return _answer(request_id, False)
+
+
+@bp.app_template_global("changes_of")
+def changes_of_placement(placement: Placement) -> dict:
+    """The change requests of the agreement with what each proposes, and the reader's forms."""
+    user = current_user
+    requests_ = changes.requests_of(placement.id)
+    may_request = (changes.request_refusal(user, placement) is None
+                   and not any(r.status == "pending" for r in requests_))
+    return {
+        "requests": [(r, changes.describe(r), changes.answer_refusal(user, r) is None)
+                     for r in requests_],
+        "may_request": may_request,
+        "form": change_form(placement, formdata=None, data={"version": placement.version})
+        if may_request else None,
+        "answer_form": ChangeAnswerForm(formdata=None),
     }

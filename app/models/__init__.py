@@ -27,7 +27,14 @@ from app.models.outcomes import (
     RetentionCheck,
 )
 from app.models.people import Invitation, MentorProfile, Role, StudentProfile, User
-from app.models.placements import GuardianLink, Placement, PlacementStatus
+from app.models.placements import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    GuardianLink,
+    Placement,
+    PlacementStatus,
+)
 from app.models.practice import DiaryEntry, EntryStatus
 
 __all__ = [
@@ -35,6 +42,9 @@ __all__ = [
     "Assessment",
     "AssessmentKind",
     "AuditEvent",
+    "ChangeKind",
+    "ChangeRequest",
+    "ChangeStatus",
     "Base",
     "College",
     "Competency",

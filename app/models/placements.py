@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin, enum_column, utcnow
@@ -114,3 +114,48 @@ class GuardianLink(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     placement: Mapped[Placement] = relationship()
+
+
+class ChangeKind(enum.StrEnum):
+    """What a party asks to change in an agreement in force."""
+
+    MENTOR = "mentor"
+    DATES = "dates"
+    HOURS = "hours"
+    DEPARTMENT = "department"
+    TERMINATION = "termination"
+
+
+class ChangeStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class ChangeRequest(Base):
+    """A change to an active agreement asked by one party (the college or the enterprise) and
+    approved or declined by the other; nothing changes until it is approved."""
+
+    __tablename__ = "change_requests"
+    __table_args__ = (
+        Index("ix_change_requests_placement_id_status", "placement_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"))
+    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, "change_kind"))
+    # The proposed values, as plain JSON (ids, ISO dates, numbers, text).
+    proposed: Mapped[dict] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ChangeStatus] = mapped_column(
+        enum_column(ChangeStatus, "change_status"), default=ChangeStatus.PENDING)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answer_comment: Mapped[str] = mapped_column(Text, default="")
+
+    placement: Mapped[Placement] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])

@@ -1,4 +1,4 @@
-"""acceptance of the agreement by the parties
+"""acceptance of the agreement by the parties, and change requests to an agreement in force
 
 Revision ID: 80e04cc070a3
 Revises: ce2ef64310d8
@@ -35,6 +35,26 @@ def upgrade():
     with op.batch_alter_table('guardian_links', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_guardian_links_placement_id'), ['placement_id'], unique=False)
 
+    op.create_table('change_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('placement_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('mentor', 'dates', 'hours', 'department', 'termination', name='change_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('proposed', sa.JSON(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'approved', 'declined', name='change_status', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('requested_at', sa.DateTime(), nullable=False),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('answer_comment', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['users.id'], name=op.f('fk_change_requests_answered_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['placement_id'], ['placements.id'], name=op.f('fk_change_requests_placement_id_placements'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_change_requests_requested_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_requests'))
+    )
+    with op.batch_alter_table('change_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_change_requests_placement_id_status', ['placement_id', 'status'], unique=False)
+
     with op.batch_alter_table('placements', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sent_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('sent_by_id', sa.Integer(), nullable=True))
@@ -68,6 +88,11 @@ def downgrade():
 
     with op.batch_alter_table('guardian_links', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_guardian_links_placement_id'))
+
+    with op.batch_alter_table('change_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_change_requests_placement_id_status')
+
+    op.drop_table('change_requests')
 
     op.drop_table('guardian_links')
     # ### end Alembic commands ###
