@@ -180,7 +180,11 @@ def agreement_content(placement: Placement) -> dict[str, Any]:
     """The dual-training agreement as its record stands."""
     profile = placement.student.student_profile
     minor = bool(profile and is_minor(profile.birth_date, placement.start_date))
+    # The parties' acceptance, dated (app/placements/acceptance.py); only once the draft was
+    # sent, so agreements made before acceptance existed keep their recorded content hash.
+    accepted = {"acceptance": _acceptance_dates(placement)} if placement.sent_at else {}
     return {
+        **accepted,
         "kind": DocumentKind.AGREEMENT.value,
         **_placement_part(placement),
         "status": placement.status.value,
@@ -195,8 +199,7 @@ def agreement_content(placement: Placement) -> dict[str, Any]:
         "concluded_on": _iso(placement.activated_at.date() if placement.activated_at
                              else placement.created_at.date() if placement.created_at else None),
         "compensation": placement.enterprise.trainee_compensation,
-        # The parties' acceptance, dated (app/placements/acceptance.py).
-        "acceptance": _acceptance_dates(placement),
+
         # Annex 1, the individual training plan: the specialty's modules (competencies).
         "plan": [{"code": m.code, "name": m.name}
                  for m in (profile.group.specialty.competencies if profile else [])],
