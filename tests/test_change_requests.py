@@ -129,7 +129,8 @@ def test_termination_by_request_is_made_only_when_approved(in_request):
     (ChangeKind.DATES, {"start_date": START, "end_date": START}, "позже даты начала"),
     (ChangeKind.HOURS, {"required_hours": 480}, "Часы не отличаются от нынешних."),
     (ChangeKind.DEPARTMENT, {"department_id": None}, "Выберите другой цех."),
-    (ChangeKind.TERMINATION, {"on": date(2027, 3, 1)}, "в пределах срока договора"),
+    (ChangeKind.TERMINATION, {"on": date(2026, 8, 1)}, "в пределах срока договора"),
+    (ChangeKind.TERMINATION, {"on": date(2026, 12, 2)}, "позже сегодняшнего дня"),
 ])
 def test_a_proposal_is_checked_when_asked(in_request, kind, values, message):
     w, p = _active()

@@ -157,6 +157,10 @@ def _mentor(placement: Placement, mentor_id: Any) -> User:
 def _check_termination_day(placement: Placement, on: Any, today: date) -> None:
     if not isinstance(on, date):
         raise RuleViolation(_("Укажите дату расторжения."), "on")
+    if on > today:
+        raise RuleViolation(
+            _("Дата расторжения не может быть позже сегодняшнего дня (%(today)s).",
+              today=services._day(today)), "on")
     if not placement.start_date <= on <= placement.end_date:
         raise RuleViolation(
             _("Дата расторжения должна быть в пределах срока договора (%(start)s – %(end)s).",
