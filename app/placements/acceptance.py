@@ -53,6 +53,7 @@ FIELDS.update({
     "guardian_confirmed_at": _l("Подтверждён законным представителем"),
     "guardian_link_expires": _l("Ссылка действует до"),
     "attempted": _l("Действие"),
+    "guardian": _l("Законный представитель"),
     "reason": _l("Причина"),
 })
 
@@ -431,7 +432,10 @@ def confirm_by_guardian(token: str, now: datetime, today: date) -> Placement:
     placement.guardian_confirmed_at = now
     if placement.parent_consent_on is None:
         placement.parent_consent_on = today
-    _record_change(None, "confirmed_by_guardian", placement)
+    event = _record_change(None, "confirmed_by_guardian", placement)
+    # No account, so no actor: the history names the guardian who confirmed.
+    event.changes = {**event.changes,
+                     "guardian": [None, placement.student.student_profile.guardian_name]}
     return placement
 
 

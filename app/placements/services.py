@@ -23,6 +23,7 @@ from app.labels import agreement_name, label, register_actions
 from app.models import (
     Assessment,
     AssessmentKind,
+    AuditEvent,
     Department,
     Enterprise,
     Partnership,
@@ -281,7 +282,7 @@ def _read_again_locked(placement: Placement) -> None:
     db.session.refresh(placement, with_for_update=True)
 
 
-def _record_change(actor: User, action: str, placement: Placement) -> None:
+def _record_change(actor: User | None, action: str, placement: Placement) -> AuditEvent:
     changes = changes_of(placement)
     try:
         db.session.flush()
@@ -290,7 +291,7 @@ def _record_change(actor: User, action: str, placement: Placement) -> None:
         raise RuleViolation(
             _("Договор только что изменил другой пользователь: откройте его заново.")
         ) from None
-    record(actor, action, placement, changes)
+    return record(actor, action, placement, changes)
 
 
 def _require_coordinator_of(actor: User, college_id: int) -> None:
