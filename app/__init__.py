@@ -70,6 +70,7 @@ FEATURES = [
     "assessments",
     "outcomes",
     "placements",
+    "acceptance",
     "imports",
     "documents",
     "practice",

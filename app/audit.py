@@ -14,10 +14,11 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.i18n import LANGUAGE_NAMES, format_date, format_datetime
-from app.labels import HIDDEN_VALUES, field_label, label
+from app.labels import HIDDEN_VALUES, action_label, field_label, label
 from app.models import (
     AssessmentKind,
     AuditEvent,
+    ChangeKind,
     College,
     Competency,
     Department,
@@ -120,6 +121,7 @@ _ENUMS: dict[tuple[str, str], type[Enum]] = {
     ("issued_documents", "kind"): DocumentKind,
     ("*", "hire_recommendation"): HireRecommendation,
     ("*", "role"): Role,
+    ("placements", "change"): ChangeKind,
 }
 
 
@@ -134,6 +136,8 @@ _REFERENCES: dict[str, tuple[Any, Any]] = {
     "reviewed_by_id": (User, User.full_name),
     "signed_for_id": (User, User.full_name),
     "deputy_id": (User, User.full_name),
+    "sent_by_id": (User, User.full_name),
+    "answered_by_id": (User, User.full_name),
     "college_graded_by_id": (User, User.full_name),
     "college_id": (College, College.name),
     "enterprise_id": (Enterprise, Enterprise.name),
@@ -198,6 +202,8 @@ def _shown_value(table: str, field: str, value: Any,
             return str(value)
     if isinstance(value, bool):
         return str(_l("да") if value else _l("нет"))
+    if field == "attempted" and isinstance(value, str):
+        return action_label(value)
     if field in _REFERENCES or field == "placement_id":
         return names.get((field, value), _("удалено"))
     if field == "minutes" and isinstance(value, int | float):

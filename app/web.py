@@ -64,7 +64,7 @@ ON_THE_BAR = {"notifications.index"}
 MENU_GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
     ("practice", _l("Практика"), (
         "practice.diary_home", "practice.review_queue", "practice.progress",
-        "placements.index", "assessments.index", "documents.index",
+        "placements.index", "acceptance.inbox", "assessments.index", "documents.index",
     )),
     ("people", _l("Люди"), ("people.students", "people.mentors", "outcomes.index")),
     ("organisations", _l("Организации"), (

@@ -3,8 +3,19 @@
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
 from app.extensions import db
-from app.models import Assessment, AssessmentKind, Partnership, Placement, User, utcnow
+from app.models import (
+    Assessment,
+    AssessmentKind,
+    Partnership,
+    Placement,
+    Role,
+    User,
+    utcnow,
+)
+from app.placements import acceptance
 from tests import builders
 
 START = date(2026, 9, 1)
@@ -78,3 +89,22 @@ def final_assessment(placement: Placement, submitted: bool = True) -> Assessment
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def agreed(placement: Placement, *, guardian: bool = True) -> Placement:
+    """Take a draft through the parties' acceptance by the real services: the college's
+    coordinator sends it, the enterprise's HR accepts it, the trainee acknowledges it and, for a
+    minor (unless `guardian` is False), the guardian confirms it through a one-time link."""
+    coordinator = db.session.scalar(select(User).where(
+        User.role == Role.COORDINATOR, User.college_id == placement.college_id).limit(1))
+    employer = db.session.scalar(select(User).where(
+        User.role == Role.EMPLOYER, User.enterprise_id == placement.enterprise_id,
+        User.password_hash.is_not(None)).limit(1)) or builders.employer(placement.enterprise)
+    acceptance.send_to_enterprise(coordinator, placement, None, utcnow())
+    acceptance.accept(employer, placement, None, utcnow())
+    acceptance.acknowledge(placement.student, placement, None, utcnow())
+    if guardian and acceptance.needs_guardian(placement):
+        _link, token = acceptance.issue_guardian_link(coordinator, placement, utcnow())
+        acceptance.confirm_by_guardian(token, utcnow(), utcnow().date())
+    db.session.flush()
+    return placement

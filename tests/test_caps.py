@@ -18,7 +18,7 @@ from app.models import AuditEvent, Placement, PlacementStatus, User
 from app.placements import services
 from app.rules import RuleViolation
 from tests import builders
-from tests.builders_placements import END, START, terms, world
+from tests.builders_placements import END, START, agreed, terms, world
 
 
 def _slowed(monkeypatch, name: str) -> None:
@@ -88,8 +88,9 @@ def test_two_coordinators_cannot_both_take_the_enterprises_last_place(app, monke
 def test_two_activations_cannot_both_take_the_mentors_last_trainee_place(app, monkeypatch):
     w = world(trainee_cap=1)
     second = builders.student(w.group)
-    first_draft = services.create_placement(w.coordinator, **terms(w))
-    second_draft = services.create_placement(w.coordinator, **terms(w, student_id=second.id))
+    first_draft = agreed(services.create_placement(w.coordinator, **terms(w)))
+    second_draft = agreed(services.create_placement(w.coordinator,
+                                                    **terms(w, student_id=second.id)))
     db.session.commit()
     _slowed(monkeypatch, "_check_mentor_cap")
 
@@ -103,15 +104,16 @@ def test_two_activations_cannot_both_take_the_mentors_last_trainee_place(app, mo
 
 def test_a_double_activation_is_one_activation_and_one_audit_row(app, monkeypatch):
     w = world()
-    draft = services.create_placement(w.coordinator, **terms(w))
+    draft = agreed(services.create_placement(w.coordinator, **terms(w)))
     db.session.commit()
+    agreed_version = draft.version
     _slowed(monkeypatch, "_check_mentor_cap")
 
     results = _race(app, [_activation(draft.id), _activation(draft.id)], w.coordinator.id)
     assert results == ["done", "refused"]
     placement = db.session.get(Placement, draft.id)
     assert placement.status == PlacementStatus.ACTIVE
-    assert placement.version == 2
+    assert placement.version == agreed_version + 1
     activated = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "activated"))
     assert activated == 1

@@ -16,7 +16,7 @@ from app.models import AuditEvent, Group, PlacementStatus, Role, Specialty, Stud
 from app.placements import services as placements
 from app.rules import RuleViolation
 from tests import builders
-from tests.builders_placements import world
+from tests.builders_placements import agreed, world
 from tests.test_imports import _problems  # the one reader of the problem cards
 
 DATA = Path(__file__).parent / "data"
@@ -284,6 +284,7 @@ def test_a_minors_placement_waits_for_the_guardian(app):
     assert "родитель или законный представитель не указан" in refusal.value.message
     assert draft.status == PlacementStatus.DRAFT
     profile.guardian_name, profile.guardian_phone = "Мама", "+7 700 000 00 00"
+    agreed(draft)
     placements.activate_placement(w.coordinator, draft, date(2026, 9, 1))
     assert draft.status == PlacementStatus.ACTIVE
 

@@ -12,7 +12,15 @@ from app.models import AuditEvent, Placement, PlacementStatus, Role
 from app.placements import services
 from app.rules import RuleViolation
 from tests import builders
-from tests.builders_placements import END, START, final_assessment, form_data, terms, world
+from tests.builders_placements import (
+    END,
+    START,
+    agreed,
+    final_assessment,
+    form_data,
+    terms,
+    world,
+)
 
 TODAY = date(2026, 9, 10)
 
@@ -164,7 +172,7 @@ def test_overlapping_placements_of_a_student_are_refused(app):
 def test_a_student_has_at_most_one_active_placement(app):
     w = world()
     active = builders.placement(w.student, w.mentor, start=date(2026, 1, 10), weeks=40)
-    later = _draft(w, start_date=date(2027, 1, 10), end_date=date(2027, 5, 1))
+    later = agreed(_draft(w, start_date=date(2027, 1, 10), end_date=date(2027, 5, 1)))
     with pytest.raises(RuleViolation) as refusal:
         services.activate_placement(w.coordinator, later, TODAY)
     # Named as people name it (its number, or its start date), never by the database's id.
@@ -180,7 +188,7 @@ def test_a_student_has_at_most_one_active_placement(app):
 def test_mentor_trainee_cap_is_kept_on_activation(app):
     w = world(trainee_cap=1)
     builders.placement(builders.student(w.group), w.mentor, start=START)
-    draft = _draft(w)
+    draft = agreed(_draft(w))
     with pytest.raises(RuleViolation) as refusal:
         services.activate_placement(w.coordinator, draft, TODAY)
     assert refusal.value.message == "У наставника уже максимум практикантов (1)."
@@ -209,7 +217,7 @@ def test_refusals_do_not_tell_other_colleges_load(app):
         _draft(w)
     assert full.value.message == (
         f"У предприятия «{w.enterprise.name}» не осталось мест на 2026 год (2 в год).")
-    draft = _draft(w, start_date=date(2027, 2, 1), end_date=date(2027, 5, 1))
+    draft = agreed(_draft(w, start_date=date(2027, 2, 1), end_date=date(2027, 5, 1)))
     with pytest.raises(RuleViolation) as busy:
         services.activate_placement(w.coordinator, draft, TODAY)
     assert busy.value.message == "У наставника уже максимум практикантов (2)."
@@ -252,25 +260,29 @@ def test_termination_date_is_not_in_the_future_nor_before_the_draft_was_made(app
 
 def test_minor_needs_parents_consent_before_activation(app):
     w = world(born=date(2009, 11, 1))  # 16 on the start date
-    draft = _draft(w)
+    draft = agreed(_draft(w), guardian=False)
     with pytest.raises(RuleViolation) as refusal:
         services.activate_placement(w.coordinator, draft, TODAY)
-    assert refusal.value.field == "parent_consent_on"
-    services.update_placement(w.coordinator, draft, parent_consent_on=date(2026, 8, 20))
-    services.activate_placement(w.coordinator, draft, TODAY)
-    assert draft.status == PlacementStatus.ACTIVE
+    assert refusal.value.message == "Законный представитель ещё не подтвердил договор."
+    agreed_by_guardian = agreed(_draft(w, student_id=builders.student(
+        w.group, born=date(2009, 11, 1)).id, start_date=date(2027, 1, 10),
+        end_date=date(2027, 5, 1)))
+    # The guardian's confirmation through the link is the dated written consent.
+    assert agreed_by_guardian.parent_consent_on == date.today()
+    services.activate_placement(w.coordinator, agreed_by_guardian, TODAY)
+    assert agreed_by_guardian.status == PlacementStatus.ACTIVE
 
 
 def test_adult_on_the_start_date_needs_no_consent(app):
     w = world(born=date(2008, 8, 31))  # turns 18 the day before the start
-    draft = _draft(w)
+    draft = agreed(_draft(w))
     services.activate_placement(w.coordinator, draft, TODAY)
     assert draft.status == PlacementStatus.ACTIVE
 
 
 def test_completion_needs_a_submitted_final_assessment(app):
     w = world()
-    draft = _draft(w)
+    draft = agreed(_draft(w))
     services.activate_placement(w.coordinator, draft, TODAY)
     assessment = final_assessment(draft, submitted=False)
     with pytest.raises(RuleViolation, match="итоговой оценки"):
@@ -346,7 +358,8 @@ def test_update_checks_the_rules_again_and_is_audited(app):
 
 def test_activate_complete_through_the_page_with_history(login_as):
     w = world()
-    draft = _draft(w, start_date=TODAY - timedelta(days=5))
+    draft = agreed(_draft(w, start_date=TODAY - timedelta(days=5)))
+    db.session.commit()
     client = login_as(w.coordinator)
     response = client.post(f"/placements/{draft.id}/activate", follow_redirects=True)
     page = response.get_data(as_text=True)
@@ -364,10 +377,13 @@ def test_refused_activation_is_shown_and_writes_nothing(login_as):
     events = _count(AuditEvent)
     page = login_as(w.coordinator).post(
         f"/placements/{draft.id}/activate", follow_redirects=True).get_data(as_text=True)
-    assert "сначала укажите дату согласия родителя" in page
+    assert "Договор ещё не отправлен предприятию" in page
     db.session.expire_all()
     assert db.session.get(Placement, draft.id).status == PlacementStatus.DRAFT
-    assert _count(AuditEvent) == events
+    # Nothing of the activation is written; the refused attempt itself is audited.
+    assert _count(AuditEvent) == events + 1
+    refused = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert (refused.action, refused.changes["attempted"][1]) == ("refused", "activated")
 
 
 def test_termination_needs_reason_and_date_in_term(login_as):

@@ -14,6 +14,7 @@ from app.notify import notify
 from app.placements import services as placement_services
 from app.practice.weeks import Week
 from tests import builders
+from tests.builders_placements import agreed
 from tests.builders_practice import diary_url, last_week, week_form
 
 
@@ -132,6 +133,7 @@ def test_history_reads_as_people_read_it(login_as):
     group = builders.group(coordinator.college)
     placement = builders.placement(builders.student(group), status=PlacementStatus.DRAFT,
                                    agreement_number="ДО-2026/000777")
+    agreed(placement)
     placement_services.activate_placement(coordinator, placement, date.today())
     placement.offer_status = OfferStatus.MADE
     record(coordinator, "offer_recorded", placement)

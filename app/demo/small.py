@@ -155,6 +155,10 @@ def build_small(world: World) -> SmallWorld:
     draft = student(f"student4@{MAIL}", 0, build_, 2025, date(2009, 12, 20),
                     "Новикова Мария Александровна")
     w.placement(draft, e[2], mentor4, date(2026, 12, 7), YEAR_END, PlacementStatus.DRAFT, 800)
+    # A draft the college sent to the metal plant: waiting in employer@'s inbox.
+    sent = student(None, 0, weld, 2025, date(2007, 10, 2), "Омаров Тимур Асланович")
+    w.placement(sent, e[0], mentor, date(2027, 1, 11), date(2027, 6, 25), PlacementStatus.DRAFT,
+                600, sent_at=at(date(2026, 11, 27), 5), sent_by_id=coordinators[0])
     quit_ = student(f"student5@{MAIL}", 1, repair, 2024, date(2007, 4, 4),
                     "Бекмуханов Данияр Болатович")
     ended = w.placement(quit_, e[3], mentor3, YEAR_START, YEAR_END, PlacementStatus.TERMINATED,

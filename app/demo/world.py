@@ -182,6 +182,12 @@ class World:
             "activated_at": at(start - timedelta(days=3), 5)
             if status != PlacementStatus.DRAFT else None,
             "parent_consent_on": start - timedelta(days=10) if minor else None,
+            # Agreements in force went round the parties first (app/placements/acceptance.py).
+            **({"sent_at": at(start - timedelta(days=14), 5),
+                "accepted_at": at(start - timedelta(days=12), 6),
+                "acknowledged_at": at(start - timedelta(days=11), 9),
+                "guardian_confirmed_at": at(start - timedelta(days=10), 13) if minor else None}
+               if status != PlacementStatus.DRAFT else {}),
             "agreement_number": f"ДО-{start.year}/{placement_id:06d}",
             "department_id": self.rng.choice(enterprise.department_ids),
             "created_at": at(start - timedelta(days=20), 6),

@@ -196,11 +196,31 @@ def assessment_content(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def _acceptance_dates(placement: Placement) -> dict[str, Any]:
+    def day(moment: datetime | None) -> str | None:
+        return _iso(moment.date()) if moment else None
+
+    return {
+        "sent_on": day(placement.sent_at),
+        "accepted_on": day(placement.accepted_at),
+        "declined_on": day(placement.declined_at),
+        "accepted_by": placement.answered_by.full_name
+        if placement.accepted_at and placement.answered_by else "",
+        "acknowledged_on": day(placement.acknowledged_at),
+        "guardian_confirmed_on": day(placement.guardian_confirmed_at),
+        "activated_on": day(placement.activated_at),
+    }
+
+
 def agreement_content(placement: Placement) -> dict[str, Any]:
     """The dual-training agreement as its record stands."""
     profile = placement.student.student_profile
     minor = bool(profile and is_minor(profile.birth_date, placement.start_date))
+    # The parties' acceptance, dated (app/placements/acceptance.py); only once the draft was
+    # sent, so agreements made before acceptance existed keep their recorded content hash.
+    accepted = {"acceptance": _acceptance_dates(placement)} if placement.sent_at else {}
     return {
+        **accepted,
         "kind": DocumentKind.AGREEMENT.value,
         **_placement_part(placement),
         "status": placement.status.value,
@@ -215,6 +235,7 @@ def agreement_content(placement: Placement) -> dict[str, Any]:
         "concluded_on": _iso(placement.activated_at.date() if placement.activated_at
                              else placement.created_at.date() if placement.created_at else None),
         "compensation": placement.enterprise.trainee_compensation,
+
         # Annex 1, the individual training plan: the specialty's modules (competencies).
         "plan": [{"code": m.code, "name": m.name}
                  for m in (profile.group.specialty.competencies if profile else [])],

@@ -44,6 +44,7 @@ def _placement_options():
         joinedload(Placement.enterprise),
         joinedload(Placement.department),
         joinedload(Placement.mentor).joinedload(User.mentor_profile),
+        joinedload(Placement.answered_by),
     )
 
 

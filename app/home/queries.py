@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
+from app.acceptance import queries as acceptance_queries
 from app.extensions import db
 from app.models import (
     IN_SPECIALTY,
@@ -148,6 +149,7 @@ def employer_figures(user: User, today: date) -> dict:
             )
         ),
         "intake_this_year": intake,
+        "agreements_waiting": acceptance_queries.waiting_count(user),
         "retention_due": due_count(user, today),
         "hires": db.session.scalar(
             select(func.count()).select_from(GraduateOutcome).where(
@@ -231,4 +233,5 @@ def student_figures(user: User, today: date) -> dict:
     writable = (current is not None and current.placement.status == PlacementStatus.ACTIVE
                 and current.placement.start_date <= today <= current.placement.end_date)
     return {"progress": progress, "current": current, "writable_today": writable,
+            "to_acknowledge": acceptance_queries.to_acknowledge(user),
             "day": _student_day(user, current.placement.id if current else None, today)}

@@ -42,7 +42,14 @@ from app.models.outcomes import (
     RetentionCheck,
 )
 from app.models.people import Invitation, MentorProfile, Role, StudentProfile, User
-from app.models.placements import Placement, PlacementStatus
+from app.models.placements import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeStatus,
+    GuardianLink,
+    Placement,
+    PlacementStatus,
+)
 from app.models.practice import DiaryEntry, EntryStatus
 from app.models.two_factor import RecoveryCode, TwoFactor
 
@@ -58,6 +65,9 @@ __all__ = [
     "TwoFactor",
     "BOOKKEEPING_TABLES",
     "AuditEvent",
+    "ChangeKind",
+    "ChangeRequest",
+    "ChangeStatus",
     "Base",
     "College",
     "CommentKind",
@@ -73,6 +83,7 @@ __all__ = [
     "GraduateOutcome",
     "Group",
     "GroupSchedule",
+    "GuardianLink",
     "HireRecommendation",
     "Invitation",
     "IssuedDocument",

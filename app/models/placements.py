@@ -3,10 +3,10 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin, enum_column
+from app.models.base import Base, TimestampMixin, enum_column, utcnow
 from app.models.organisations import College, Department, Enterprise
 from app.models.people import User
 
@@ -35,6 +35,7 @@ class Placement(TimestampMixin, Base):
         CheckConstraint(
             "(status = 'terminated') = (terminated_on IS NOT NULL)", name="termination_date"
         ),
+        CheckConstraint("accepted_at IS NULL OR declined_at IS NULL", name="one_answer"),
         Index("ix_placements_college_id_status", "college_id", "status"),
         Index("ix_placements_enterprise_id_status", "enterprise_id", "status"),
         Index("ix_placements_mentor_id_status", "mentor_id", "status"),
@@ -67,12 +68,26 @@ class Placement(TimestampMixin, Base):
         enum_column(OfferStatus, "offer_status"), default=OfferStatus.NONE
     )
     offer_date: Mapped[date | None] = mapped_column(Date)
+    # The parties' acceptance of the draft (app/placements/acceptance.py): sent by the
+    # coordinator, accepted or declined by the enterprise's HR, acknowledged by the trainee,
+    # confirmed by the guardian of a minor through a one-time link.
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    declined_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decline_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    guardian_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Optimistic lock: a change made from a stale copy (a double activation) fails its UPDATE.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
 
     student: Mapped[User] = relationship(foreign_keys=[student_id])
+    sent_by: Mapped[User | None] = relationship(foreign_keys=[sent_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     college: Mapped[College] = relationship()
     enterprise: Mapped[Enterprise] = relationship()
@@ -80,3 +95,67 @@ class Placement(TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"№{self.id}"
+
+
+class GuardianLink(Base):
+    """A one-time, expiring link by which a minor's guardian confirms the agreement without an
+    account. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "guardian_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(
+        ForeignKey("placements.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    placement: Mapped[Placement] = relationship()
+
+
+class ChangeKind(enum.StrEnum):
+    """What a party asks to change in an agreement in force."""
+
+    MENTOR = "mentor"
+    DATES = "dates"
+    HOURS = "hours"
+    DEPARTMENT = "department"
+    TERMINATION = "termination"
+
+
+class ChangeStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class ChangeRequest(Base):
+    """A change to an active agreement asked by one party (the college or the enterprise) and
+    approved or declined by the other; nothing changes until it is approved."""
+
+    __tablename__ = "change_requests"
+    __table_args__ = (
+        Index("ix_change_requests_placement_id_status", "placement_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id", ondelete="CASCADE"))
+    kind: Mapped[ChangeKind] = mapped_column(enum_column(ChangeKind, "change_kind"))
+    # The proposed values, as plain JSON (ids, ISO dates, numbers, text).
+    proposed: Mapped[dict] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ChangeStatus] = mapped_column(
+        enum_column(ChangeStatus, "change_status"), default=ChangeStatus.PENDING)
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    answer_comment: Mapped[str] = mapped_column(Text, default="")
+
+    placement: Mapped[Placement] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])

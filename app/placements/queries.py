@@ -156,5 +156,7 @@ def placement_page(placement_id: int, user: User) -> Placement | None:
             joinedload(Placement.enterprise),
             joinedload(Placement.department),
             joinedload(Placement.college),
+            joinedload(Placement.sent_by),
+            joinedload(Placement.answered_by),
         )
     )

@@ -23,6 +23,7 @@ from app.labels import agreement_name, label, register_actions
 from app.models import (
     Assessment,
     AssessmentKind,
+    AuditEvent,
     Department,
     Enterprise,
     Partnership,
@@ -128,6 +129,11 @@ def update_placement(actor: User, placement: Placement, **fields: Any) -> Placem
     for key, value in new.items():
         setattr(placement, key, value)
     placement.enterprise_id = enterprise.id
+    if changes_of(placement):
+        # The parties answered other terms: the agreement goes round again.
+        from app.placements import acceptance
+
+        acceptance.reset(placement)
     changes = changes_of(placement)
     if changes:
         db.session.flush()
@@ -157,6 +163,11 @@ def activate_placement(actor: User, placement: Placement, today: date) -> Placem
               "указан: сначала укажите его имя и телефон в карточке студента."),
             "student_id",
         )
+    from app.placements import acceptance
+
+    waiting = acceptance.activation_refusal(placement)
+    if waiting:
+        raise RuleViolation(waiting)
     if is_minor(profile.birth_date, placement.start_date) and placement.parent_consent_on is None:
         raise RuleViolation(
             _("Студенту на дату начала нет 18 лет: сначала укажите дату согласия родителя."),
@@ -271,7 +282,7 @@ def _read_again_locked(placement: Placement) -> None:
     db.session.refresh(placement, with_for_update=True)
 
 
-def _record_change(actor: User, action: str, placement: Placement) -> None:
+def _record_change(actor: User | None, action: str, placement: Placement) -> AuditEvent:
     changes = changes_of(placement)
     try:
         db.session.flush()
@@ -280,7 +291,7 @@ def _record_change(actor: User, action: str, placement: Placement) -> None:
         raise RuleViolation(
             _("Договор только что изменил другой пользователь: откройте его заново.")
         ) from None
-    record(actor, action, placement, changes)
+    return record(actor, action, placement, changes)
 
 
 def _require_coordinator_of(actor: User, college_id: int) -> None:

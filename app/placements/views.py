@@ -17,7 +17,7 @@ from app.listing import ListRequest, paginate
 from app.models import OfferStatus, Placement, PlacementStatus, Role
 from app.outcomes import offers
 from app.outcomes.forms import PlacementOfferForm
-from app.placements import queries, services
+from app.placements import acceptance, queries, services
 from app.placements.forms import PlacementForm, TerminationForm
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
@@ -160,13 +160,16 @@ def edit(placement_id: int):
     return render_template("placements/form.html", form=form, placement=placement)
 
 
-def _act(placement_id: int, act, done: str):
+def _act(placement_id: int, act, done: str, action: str):
     placement = get_scoped_or_404(Placement, placement_id)
     if ActionForm().validate_on_submit():
         try:
             act(current_user._get_current_object(), placement)
         except RuleViolation as refusal:
             db.session.rollback()
+            # The refused attempt is on the record; nothing of what it tried is.
+            acceptance.record_refusal(current_user, placement_id, action, refusal.message)
+            db.session.commit()
             flash(refusal.message, "error")
         else:
             db.session.commit()
@@ -178,14 +181,14 @@ def _act(placement_id: int, act, done: str):
 @roles_required(Role.COORDINATOR)
 def activate(placement_id: int):
     return _act(placement_id, lambda actor, p: services.activate_placement(actor, p, clock.today()),
-                _("Договор введён в действие."))
+                _("Договор введён в действие."), "activated")
 
 
 @bp.post("/<int:placement_id>/complete")
 @roles_required(Role.COORDINATOR)
 def complete(placement_id: int):
     return _act(placement_id, lambda actor, p: services.complete_placement(actor, p, clock.today()),
-                _("Договор завершён."))
+                _("Договор завершён."), "completed")
 
 
 @bp.post("/<int:placement_id>/terminate")
