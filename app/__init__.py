@@ -74,6 +74,7 @@ FEATURES = [
     "notifications",
     "jobs",
     "health",
+    "api",
 ]
 
 

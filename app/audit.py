@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from flask import g, has_app_context
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -58,6 +59,11 @@ def changes_of(obj: Any) -> dict[str, list[Any]]:
     return changed
 
 
+def _api_token_id() -> int | None:
+    """The API token of the request making the change (set by app/api/auth.py), if any."""
+    return g.get("api_token_id") if has_app_context() else None
+
+
 def record(actor: User | None, action: str, obj: Any, changes: dict | None = None) -> AuditEvent:
     """Add an audit event for `obj`; call after flushing a new object so it has an id."""
     if changes is None:
@@ -68,6 +74,7 @@ def record(actor: User | None, action: str, obj: Any, changes: dict | None = Non
         object_type=type(obj).__tablename__,
         object_id=obj.id,
         changes=changes,
+        api_token_id=_api_token_id(),
     )
     db.session.add(event)
     return event

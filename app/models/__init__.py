@@ -1,6 +1,7 @@
 """The domain model: every table, importable from one place."""
 
 from app.models.activity import AuditEvent, Notification
+from app.models.api import ApiToken, IdempotentRequest, TokenScope
 from app.models.assessments import (
     Assessment,
     AssessmentKind,
@@ -32,6 +33,7 @@ from app.models.practice import DiaryEntry, EntryStatus
 
 __all__ = [
     "IN_SPECIALTY",
+    "ApiToken",
     "Assessment",
     "AssessmentKind",
     "AuditEvent",
@@ -47,6 +49,7 @@ __all__ = [
     "GraduateOutcome",
     "Group",
     "HireRecommendation",
+    "IdempotentRequest",
     "Invitation",
     "IssuedDocument",
     "Job",
@@ -63,6 +66,7 @@ __all__ = [
     "Role",
     "Specialty",
     "StudentProfile",
+    "TokenScope",
     "User",
     "utcnow",
 ]

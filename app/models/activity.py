@@ -44,5 +44,9 @@ class AuditEvent(Base):
     object_id: Mapped[int]
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The API token the change came through (None: a page); its name says which system.
+    api_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL"))
 
     actor: Mapped[User | None] = relationship()
+    api_token: Mapped["ApiToken | None"] = relationship()  # noqa: F821
