@@ -269,7 +269,7 @@ class Dashboard(ma.Schema):
 
 # --- writes ---------------------------------------------------------------------------------
 
-_HOURS = fields.Decimal(required=True, as_string=False,
+_HOURS = fields.Float(required=True, allow_nan=False,
                         validate=validate.Range(0, 24),
                         metadata={"description": "hours worked, in half-hour steps"})
 _ACTIVITY = fields.String(required=True, validate=validate.Length(max=10_000))

@@ -1,6 +1,6 @@
 """Objects as the API shows them (dicts matching app/api/schemas.py), scoping already applied."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -21,6 +21,11 @@ from app.models import (
     Role,
     User,
 )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Stored timestamps are naive UTC; the API says so (RFC 3339 wants the offset)."""
+    return moment.replace(tzinfo=UTC) if moment is not None else None
 
 
 def _v(value: Any) -> Any:
@@ -78,8 +83,8 @@ def status_history(p: Placement) -> list[dict]:
     for event in events:
         change = (event.changes or {}).get("status")
         if isinstance(change, list) and len(change) == 2:
-            history.append({"previous": change[0], "status": change[1], "at": event.created_at,
-                            "action": event.action})
+            history.append({"previous": change[0], "status": change[1],
+                            "at": _utc(event.created_at), "action": event.action})
     return history
 
 
@@ -90,15 +95,16 @@ def placement_detail(p: Placement) -> dict:
 def entry(e: DiaryEntry) -> dict:
     return {"id": e.id, "placement_id": e.placement_id, "work_date": e.work_date,
             "hours": e.minutes / 60, "activity": e.activity, "competency_id": e.competency_id,
-            "status": _v(e.status), "submitted_at": e.submitted_at,
-            "reviewed_at": e.reviewed_at, "review_comment": e.review_comment or "",
+            "status": _v(e.status), "submitted_at": _utc(e.submitted_at),
+            "reviewed_at": _utc(e.reviewed_at), "review_comment": e.review_comment or "",
             "version": e.version}
 
 
 def assessment(a: Assessment) -> dict:
     return {"id": a.id, "placement_id": a.placement_id, "kind": _v(a.kind),
             "mentor_id": a.mentor_id, "grade": a.grade, "characterisation": a.characterisation,
-            "hire_recommendation": _v(a.hire_recommendation), "submitted_at": a.submitted_at,
+            "hire_recommendation": _v(a.hire_recommendation),
+            "submitted_at": _utc(a.submitted_at),
             "college_score": a.college_score,
             "ratings": [{"competency_id": r.competency_id, "rating": r.rating}
                         for r in a.ratings]}

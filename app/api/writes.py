@@ -91,6 +91,7 @@ def _own_placement(placement_id: int) -> Placement:
 
 def _save_day(placement: Placement, day: date, hours, activity: str, competency_id, version,
               submit: bool) -> DiaryEntry:
+    hours = Decimal(str(hours))
     try:
         save_week(caller(), placement, Week.of(day),
                   [DayInput(day, hours, activity, competency_id, version)],
