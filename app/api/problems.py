@@ -42,7 +42,7 @@ def problem(status: int, detail: str | None = None, *, errors: list[dict] | None
     if errors:
         body["errors"] = errors
     body.update(extra)
-    response = current_app.response_class(json.dumps(body), status=status,
+    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status,
                                           mimetype=PROBLEM_TYPE)
     response.headers["Content-Language"] = str(get_locale() or "ru")
     for key, value in (headers or {}).items():

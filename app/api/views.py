@@ -1,6 +1,7 @@
 """The pages around the API: a person's tokens, the admin's organisation tokens, and the
 interactive reference. The REST API itself is bound to the app when this blueprint is."""
 
+import click
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,11 +11,27 @@ from app.api import core, tokens
 from app.api.forms import OrganisationTokenForm, TokenForm
 from app.extensions import db
 from app.forms import ActionForm
-from app.models import ApiToken, College, Enterprise, Role, utcnow
+from app.models import ApiToken, College, Enterprise, Role, TokenScope, User, utcnow
 from app.rules import RuleViolation
 from app.security import roles_required
 
-bp = Blueprint("api_tokens", __name__)
+bp = Blueprint("api_tokens", __name__, cli_group="api")
+
+
+@bp.cli.command("token")
+@click.argument("email")
+@click.option("--name", default="cli", help="what the token is for")
+@click.option("--scope", type=click.Choice([s.value for s in TokenScope]), default="read")
+@click.option("--days", type=click.Choice([str(d) for d in tokens.LIFETIMES]), default="30")
+def token_command(email: str, name: str, scope: str, days: str) -> None:
+    """Create a personal API token for the account EMAIL and print it (shown once)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        raise click.ClickException(f"no active account {email}")
+    issued = tokens.create_personal_token(user, name=name, days=int(days), scope=scope,
+                                          now=utcnow())
+    db.session.commit()
+    click.echo(issued.secret)
 
 
 @bp.record_once
