@@ -90,7 +90,7 @@ def history_of(obj: Any, limit: int = 200) -> list[AuditEvent]:
             select(AuditEvent)
             .where(AuditEvent.object_type == type(obj).__tablename__,
                    AuditEvent.object_id == obj.id)
-            .options(joinedload(AuditEvent.actor))
+            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.api_token))
             .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )

@@ -335,3 +335,67 @@ def test_the_dashboard_has_the_pages_figures_and_filters(client):
     assert client.get(f"/api/v1/dashboard?enterprise={foreign.id}",
                       headers=auth(secret)).status_code == 404
     assert client.get("/api/v1/dashboard", headers=auth(student_secret)).status_code == 403
+
+
+def test_a_college_system_token_cannot_write_a_trainees_diary(client):
+    placement = builders.placement()
+    secret = organisation(placement.college)
+    db.session.commit()
+    response = _create(client, placement, secret)
+    assert response.status_code == 403
+    assert db.session.scalar(select(DiaryEntry.id)) is None
+
+
+def test_an_enterprise_system_records_a_hire_audited_with_its_token(client):
+    placement = builders.placement(status=PlacementStatus.COMPLETED)
+    outcome = builders_outcomes.outcome(placement=placement)
+    secret = organisation(placement.enterprise)
+    db.session.commit()
+    response = client.post(f"/api/v1/outcomes/{outcome.id}/hire",
+                           json={"position": "Сварщик", "hired_on": "2025-08-01"},
+                           headers=auth(secret, **{"If-Match": "*"}))
+    assert response.status_code == 200, response.json
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "hire_recorded"))
+    assert event.actor_id is None and event.api_token.name == "1С колледжа"
+
+
+def test_the_host_records_a_retention_check(client):
+    placement = builders.placement(status=PlacementStatus.COMPLETED)
+    outcome = builders_outcomes.outcome(placement=placement, kind=OutcomeKind.HIRED_BY_HOST,
+                                        outcome_date=date(2025, 7, 1))
+    secret = personal(builders.employer(placement.enterprise))
+    db.session.commit()
+    too_early = client.post(f"/api/v1/outcomes/{outcome.id}/retention-checks",
+                            json={"months": 6, "checked_on": "2025-08-01",
+                                  "still_employed": True},
+                            headers=auth(secret, **{"If-Match": "*"}))
+    assert too_early.status_code == 422
+    assert too_early.json["errors"][0]["field"] == "checked_on"
+    done = client.post(f"/api/v1/outcomes/{outcome.id}/retention-checks",
+                       json={"months": 6, "checked_on": "2026-01-05", "still_employed": True},
+                       headers=auth(secret, **{"If-Match": "*"}))
+    assert done.status_code == 200, done.json
+    assert done.json["retention_checks"][0]["months"] == 6
+
+
+def test_without_accept_language_the_token_owners_language_is_used(client):
+    user = builders.admin(locale="kk")
+    secret = personal(user)
+    db.session.commit()
+    response = client.get("/api/v1/colleges?limit=0", headers=auth(secret))
+    assert response.status_code == 400
+    assert response.headers["Content-Language"] == "kk"
+    assert response.json["title"] == "Сұрау тексеруден өтпеді."
+
+
+def test_the_history_names_the_token_a_change_came_through(client, login_as):
+    placement = builders.placement(status=PlacementStatus.COMPLETED)
+    outcome = builders_outcomes.outcome(placement=placement)
+    secret = organisation(placement.enterprise)
+    coordinator = builders.coordinator(placement.college)
+    db.session.commit()
+    client.post(f"/api/v1/outcomes/{outcome.id}/hire",
+                json={"position": "Сварщик", "hired_on": "2025-08-01"},
+                headers=auth(secret, **{"If-Match": "*"}))
+    page = login_as(coordinator).get(f"/outcomes/{outcome.id}").get_data(as_text=True)
+    assert "через API, токен «1С колледжа»" in page
