@@ -399,3 +399,42 @@ def test_the_history_names_the_token_a_change_came_through(client, login_as):
                 headers=auth(secret, **{"If-Match": "*"}))
     page = login_as(coordinator).get(f"/outcomes/{outcome.id}").get_data(as_text=True)
     assert "через API, токен «1С колледжа»" in page
+
+
+def test_a_key_is_forgotten_after_a_day(client, trainee, frozen_clock):
+    placement, secret, _mentor = trainee
+    headers = auth(secret, **{"Idempotency-Key": "daily"})
+    body = {"placement_id": placement.id, "work_date": last_week().monday.isoformat(),
+            "hours": 6, "activity": "Сварка"}
+    assert client.post("/api/v1/diary-entries", json=body, headers=headers).status_code == 201
+    frozen_clock.shift(timedelta(hours=25))
+    other_day = {**body, "work_date": (last_week().monday + timedelta(days=1)).isoformat()}
+    again = client.post("/api/v1/diary-entries", json=other_day, headers=headers)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+    assert len(db.session.scalars(select(IdempotentRequest)).all()) == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/students", "/api/v1/placements",
+                                  "/api/v1/outcomes", "/api/v1/assessments",
+                                  "/api/v1/diary-entries"])
+def test_a_list_runs_the_same_queries_whatever_its_length(client, query_counter, path):
+    admin_secret = personal(builders.admin())
+
+    def grow(n):
+        for _ in range(n):
+            p = builders.placement(status=PlacementStatus.COMPLETED)
+            builders.entry(p, p.start_date + timedelta(days=1))
+            builders_outcomes.assessment(p)
+            builders_outcomes.outcome(placement=p)
+        db.session.commit()
+
+    def count() -> int:
+        with query_counter() as counter:
+            assert client.get(path, headers=auth(admin_secret)).status_code == 200
+        return counter.count
+
+    grow(1)
+    count()  # the first request also records when the token was last used
+    small = count()
+    grow(4)
+    assert count() == small

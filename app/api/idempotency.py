@@ -63,6 +63,9 @@ def idempotent(token_id: int, act: Callable[[], tuple[dict, int]]) -> tuple[Any,
                                       "message": _("Ключ уже использован с другим телом.")}])
         return kept.body, kept.status_code, {"Idempotent-Replayed": "true"}
     body, status = act()
+    # The token's answers older than a day go as it stores a new one: the table stays small.
+    db.session.execute(delete(IdempotentRequest).where(
+        IdempotentRequest.token_id == token_id, IdempotentRequest.created_at < utcnow() - KEEP))
     db.session.add(IdempotentRequest(token_id=token_id, key=key, fingerprint=fingerprint,
                                      status_code=status,
                                      body=json.loads(current_app.json.dumps(body))))
@@ -75,10 +78,3 @@ def idempotent(token_id: int, act: Callable[[], tuple[dict, int]]) -> tuple[Any,
                                 "секунду, чтобы получить ответ.")) from None
     return body, status, {}
 
-
-def forget_old(now=None) -> int:
-    """Remove answers older than a day (called from the maintenance job, if wired)."""
-    cutoff = (now or utcnow()) - KEEP
-    result = db.session.execute(delete(IdempotentRequest).where(
-        IdempotentRequest.created_at < cutoff))
-    return result.rowcount or 0
