@@ -206,3 +206,29 @@ def test_tokens_expire_after_the_chosen_lifetime():
     with pytest.raises(Exception):  # noqa: B017 — RuleViolation
         tokens.create_personal_token(builders.student(), name="x", days=7, scope="read",
                                      now=now)
+
+
+class TestWithCsrf:
+    @pytest.fixture
+    def app_config(self):
+        return {"WTF_CSRF_ENABLED": True}
+
+    def test_a_bearer_write_needs_no_csrf_token(self, client):
+        placement = builders.placement()
+        secret = personal(placement.student)
+        db.session.commit()
+        response = client.post("/api/v1/diary-entries", json=_entry_body(placement),
+                               headers=auth(secret))
+        assert response.status_code == 201, response.get_data(as_text=True)
+
+    def test_the_token_page_still_needs_one(self, client):
+        user = builders.student()
+        db.session.commit()
+        page = client.get("/login").get_data(as_text=True)
+        csrf = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        client.post("/login", data={"email": user.email, "password": builders.PASSWORD,
+                                    "csrf_token": csrf})
+        refused = client.post("/account/tokens", data={"name": "x", "scope": "read",
+                                                       "days": "30"})
+        assert refused.status_code == 400
+        assert db.session.scalar(select(ApiToken.id)) is None

@@ -83,12 +83,13 @@ def personal():
                         tokens_list=tokens.personal_tokens(current_user)), status
 
 
-def _organisation_choices() -> list[tuple[str, str]]:
+def _organisation_choices() -> dict[str, list[tuple[str, str]]]:
+    """Colleges and enterprises, each group under its own heading (an optgroup)."""
     colleges = db.session.execute(select(College.id, College.name).order_by(College.name))
     enterprises = db.session.execute(
         select(Enterprise.id, Enterprise.name).order_by(Enterprise.name))
-    return ([(f"college:{i}", _("Колледж: %(name)s", name=n)) for i, n in colleges]
-            + [(f"enterprise:{i}", _("Предприятие: %(name)s", name=n)) for i, n in enterprises])
+    return {_("Колледжи"): [(f"college:{i}", n) for i, n in colleges],
+            _("Предприятия"): [(f"enterprise:{i}", n) for i, n in enterprises]}
 
 
 def _organisation(choice: str):
