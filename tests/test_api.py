@@ -438,3 +438,18 @@ def test_a_list_runs_the_same_queries_whatever_its_length(client, query_counter,
     small = count()
     grow(4)
     assert count() == small
+
+
+def test_a_draft_assessment_is_its_mentors_alone(client):
+    placement = builders.placement()
+    draft = builders_outcomes.assessment(placement, submitted=False)
+    secrets = {"mentor": personal(placement.mentor), "student": personal(placement.student),
+               "coordinator": personal(builders.coordinator(placement.college))}
+    db.session.commit()
+    for role, secret in secrets.items():
+        listed = client.get("/api/v1/assessments", headers=auth(secret)).json["items"]
+        single = client.get(f"/api/v1/assessments/{draft.id}", headers=auth(secret))
+        if role == "mentor":
+            assert [a["id"] for a in listed] == [draft.id] and single.status_code == 200
+        else:
+            assert listed == [] and single.status_code == 404, role

@@ -187,7 +187,7 @@ assessments = ApiBlueprint("api_assessments", __name__, url_prefix="/assessments
 @assessments.arguments(schemas.AssessmentListArgs, location="query")
 @assessments.response(200, schemas.AssessmentPage)
 def list_assessments(args):
-    stmt = scoped(Assessment, caller())
+    stmt = _assessments()
     if "placement_id" in args:
         stmt = stmt.where(Assessment.placement_id == args["placement_id"])
     items, cursor = page(stmt, Assessment.id, args, (selectinload(Assessment.ratings),))
@@ -197,7 +197,20 @@ def list_assessments(args):
 @assessments.get("/<int:assessment_id>")
 @assessments.response(200, schemas.Assessment)
 def get_assessment(assessment_id: int):
-    return serialise.assessment(_one(Assessment, assessment_id))
+    found = db.session.scalar(_assessments().where(Assessment.id == assessment_id))
+    if found is None:
+        raise ApiProblem(404, _("Объект не найден или вам не виден."))
+    return serialise.assessment(found)
+
+
+def _assessments():
+    """As on the pages: a draft is its mentor's working copy; others see it once submitted."""
+    user = caller()
+    shown = Assessment.submitted_at.is_not(None)
+    if user.role == Role.MENTOR:
+        own = db.select(Placement.id).where(Placement.mentor_id == user.id)
+        shown = shown | Assessment.placement_id.in_(own)
+    return scoped(Assessment, user).where(shown)
 
 
 outcomes = ApiBlueprint("api_outcomes", __name__, url_prefix="/outcomes",
