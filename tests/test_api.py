@@ -453,3 +453,24 @@ def test_a_draft_assessment_is_its_mentors_alone(client):
             assert [a["id"] for a in listed] == [draft.id] and single.status_code == 200
         else:
             assert listed == [] and single.status_code == 404, role
+
+
+@pytest.mark.parametrize("activity", ["a\x00b", "\ud800", "x\u202eevil", "\x1b[31m"])
+def test_hostile_text_is_refused_as_on_the_pages(client, trainee, activity):
+    placement, secret, _mentor = trainee
+    response = _create(client, placement, secret, activity=activity)
+    assert response.status_code == 400
+    assert response.json["errors"][0]["field"] == "activity"
+    assert "символ" in response.json["errors"][0]["message"]
+    assert db.session.scalar(select(DiaryEntry.id)) is None
+
+
+def test_a_control_character_in_the_idempotency_key_is_refused(client, trainee):
+    placement, secret, _mentor = trainee
+    response = client.post("/api/v1/diary-entries", headers=auth(secret, **{
+        "Idempotency-Key": "a\tb"}), json={
+            "placement_id": placement.id, "work_date": last_week().monday.isoformat(),
+            "hours": 6, "activity": "Сварка"})
+    assert response.status_code == 400
+    assert response.json["errors"][0]["field"] == "Idempotency-Key"
+    assert db.session.scalar(select(DiaryEntry.id)) is None

@@ -33,7 +33,7 @@ def _key() -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not key or len(key) > 255 or not key.isascii():
+    if not key or len(key) > 255 or not all(" " <= ch <= "~" for ch in key):
         raise ApiProblem(400, _("Ключ идемпотентности — от 1 до 255 символов ASCII."),
                          errors=[{"field": "Idempotency-Key",
                                   "message": _("Недопустимое значение.")}])

@@ -78,6 +78,10 @@ def _field_message(message: str) -> str:
     }
     if message in known:
         return known[message]
+    if message == "hostile-control":
+        return _("Поле содержит недопустимые управляющие символы.")
+    if message == "hostile-bidi":
+        return _("Поле содержит символы смены направления текста: уберите их.")
     if message.startswith("Must be one of"):
         return _("Выберите одно из допустимых значений.")
     if message.startswith(("Must be greater", "Must be less", "Must be at")):

@@ -1,14 +1,36 @@
 """What the API reads and writes, as marshmallow schemas (the OpenAPI document comes from them)."""
 
+import unicodedata
 from datetime import date
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.forms import MULTILINE_ALLOWED, has_bidi_control, has_control
 from app.models import EntryStatus, OfferStatus, OutcomeKind, PlacementStatus
 
 MAX_LIMIT = 100
+HOSTILE = "hostile-control"
+BIDI = "hostile-bidi"
 DAYS = validate.Range(date(1990, 1, 1), date(2100, 12, 31))
+
+
+class Text(fields.String):
+    """Text as the forms take it (app/forms.py): NFC, stripped, and refused when it holds control
+    characters (line breaks allowed where `multiline`), lone surrogates or bidi overrides."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.allowed = MULTILINE_ALLOWED if multiline else frozenset()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = unicodedata.normalize("NFC", super()._deserialize(value, attr, data, **kwargs))
+        if has_control(text, self.allowed) or any(
+                unicodedata.category(ch) == "Cs" for ch in text):
+            raise ma.ValidationError(HOSTILE)
+        if has_bidi_control(text):
+            raise ma.ValidationError(BIDI)
+        return text.strip()
 
 
 class Strict(ma.Schema):
@@ -90,7 +112,7 @@ class DashboardArgs(Strict):
 
     year = fields.Integer(validate=validate.Range(1990, 2100))
     college = _id_filter("a college in the caller's scope (as on the page)")
-    specialty = fields.String(validate=validate.Length(1, 20),
+    specialty = Text(validate=validate.Length(1, 20),
                               metadata={"description": "a specialty code in the caller's scope"})
     enterprise = _id_filter("an enterprise in the caller's scope (as on the page)")
 
@@ -272,7 +294,7 @@ class Dashboard(ma.Schema):
 _HOURS = fields.Float(required=True, allow_nan=False,
                         validate=validate.Range(0, 24),
                         metadata={"description": "hours worked, in half-hour steps"})
-_ACTIVITY = fields.String(required=True, validate=validate.Length(max=10_000))
+_ACTIVITY = Text(required=True, multiline=True, validate=validate.Length(max=10_000))
 
 
 class EntryCreate(Strict):
@@ -292,12 +314,12 @@ class EntryUpdate(Strict):
 
 
 class Review(Strict):
-    comment = fields.String(load_default="", validate=validate.Length(max=2_000),
+    comment = Text(load_default="", multiline=True, validate=validate.Length(max=2_000),
                             metadata={"description": "required to reject"})
 
 
 class Hire(Strict):
-    position = fields.String(required=True, validate=validate.Length(1, 200))
+    position = Text(required=True, validate=validate.Length(1, 200))
     hired_on = fields.Date(required=True, validate=DAYS)
 
 
@@ -305,7 +327,7 @@ class RetentionCheckCreate(Strict):
     months = fields.Integer(required=True, validate=validate.OneOf([6, 12]))
     checked_on = fields.Date(required=True, validate=DAYS)
     still_employed = fields.Boolean(required=True)
-    note = fields.String(load_default="", validate=validate.Length(max=2_000))
+    note = Text(load_default="", multiline=True, validate=validate.Length(max=2_000))
 
 
 class IdempotencyHeader(ma.Schema):
