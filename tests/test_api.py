@@ -474,3 +474,11 @@ def test_a_control_character_in_the_idempotency_key_is_refused(client, trainee):
     assert response.status_code == 400
     assert response.json["errors"][0]["field"] == "Idempotency-Key"
     assert db.session.scalar(select(DiaryEntry.id)) is None
+
+
+def test_a_day_in_the_future_is_refused_naming_the_date(client, trainee):
+    placement, secret, _mentor = trainee
+    response = _create(client, placement, secret, day=date.today() + timedelta(days=2))
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "work_date"
+    assert "наперёд" in response.json["errors"][0]["message"]
