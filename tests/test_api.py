@@ -482,3 +482,9 @@ def test_a_day_in_the_future_is_refused_naming_the_date(client, trainee):
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "work_date"
     assert "наперёд" in response.json["errors"][0]["message"]
+
+
+def test_a_blank_year_on_the_dashboard_page_is_no_year(login_as):
+    # Found by tests/test_fuzz.py: "?year=+" passed the filter check, then broke the form.
+    browser = login_as(builders.coordinator())
+    assert browser.get("/dashboard/?year=+").status_code == 200
