@@ -232,3 +232,8 @@ class TestWithCsrf:
                                                        "days": "30"})
         assert refused.status_code == 400
         assert db.session.scalar(select(ApiToken.id)) is None
+
+
+def test_the_account_page_has_a_tokens_section(login_as):
+    page = login_as(builders.mentor()).get("/account/password").get_data(as_text=True)
+    assert 'href="/account/tokens"' in page and 'href="/api/v1/docs"' in page
