@@ -81,6 +81,7 @@ FEATURES = [
     "trail",
     "offline",
     "attendance",
+    "api",
 ]
 
 

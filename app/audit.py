@@ -6,6 +6,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from flask import g, has_app_context
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -59,6 +60,11 @@ def changes_of(obj: Any) -> dict[str, list[Any]]:
     return changed
 
 
+def _api_token_id() -> int | None:
+    """The API token of the request making the change (set by app/api/auth.py), if any."""
+    return g.get("api_token_id") if has_app_context() else None
+
+
 def record(actor: User | None, action: str, obj: Any, changes: dict | None = None) -> AuditEvent:
     """Add an audit event for `obj`; call after flushing a new object so it has an id."""
     if changes is None:
@@ -70,6 +76,7 @@ def record(actor: User | None, action: str, obj: Any, changes: dict | None = Non
         object_id=obj.id,
         changes=changes,
         college_id=college_of(obj, actor),
+        api_token_id=_api_token_id(),
     )
     db.session.add(event)
     return event
@@ -99,7 +106,7 @@ def history_of(obj: Any, limit: int = 200) -> list[AuditEvent]:
             select(AuditEvent)
             .where(AuditEvent.object_type == type(obj).__tablename__,
                    AuditEvent.object_id == obj.id)
-            .options(joinedload(AuditEvent.actor))
+            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.api_token))
             .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )

@@ -26,7 +26,7 @@ from app.models import AuditChainHead, AuditEvent, utcnow
 GENESIS = "0" * 64
 HEAD_ID = 1
 CONTENT = ("actor_id", "action", "object_type", "object_id", "changes", "created_at",
-           "college_id")
+           "college_id", "api_token_id")
 
 
 def _created(value: datetime | str) -> str:
@@ -77,6 +77,7 @@ def link_rows(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[s
         if row.get("changes") is None:
             row["changes"] = {}
         row.setdefault("college_id", None)
+        row.setdefault("api_token_id", None)
         seq += 1
         row["seq"], row["prev_hash"] = seq, last
         row["hash"] = last = content_hash(last, seq, row)

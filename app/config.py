@@ -95,6 +95,8 @@ def base_config(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": ratelimit_storage(),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Requests per API token (or per address without one), in flask-limiter's notation.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300 per minute"),
         # Wrong passwords per account and address; and per address over all accounts.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per 15 minutes"),
         "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT",

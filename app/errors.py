@@ -15,6 +15,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if request.path.startswith("/api/v1/"):  # outside any API route: still a problem
+            from app.api.problems import from_http_exception
+
+            return from_http_exception(error)
         code = error.code or 500
         known = {400, 403, 404, 405, 413, 429}
         return render_template(
@@ -24,4 +28,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error: Exception):
         db.session.rollback()
+        if request.path.startswith("/api/v1/"):
+            from app.api.problems import problem
+
+            return problem(500)
         return render_template("errors/error.html", code=500, reason=500), 500

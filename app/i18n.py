@@ -1,7 +1,7 @@
 """Languages: Russian by default, Kazakh and English by the user's choice or the browser's."""
 
 import flask_babel
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -41,6 +41,11 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands, services called from scripts
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/v1/"):
+        # The API: Accept-Language, else the token owner's choice (set by app/api/core.py);
+        # a browser's session cookie has no say.
+        return g.get("api_locale") or request.accept_languages.best_match(languages) or \
+            current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:

@@ -62,7 +62,7 @@ def history_for(assessment: Assessment, user: User, limit: int = 200) -> list[Au
             .where(AuditEvent.object_type == Assessment.__tablename__,
                    AuditEvent.object_id == assessment.id,
                    AuditEvent.action.in_(SHARED_ACTIONS))
-            .options(joinedload(AuditEvent.actor))
+            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.api_token))
             .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
             .limit(limit)
         )

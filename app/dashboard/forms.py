@@ -28,8 +28,9 @@ class DashboardFilterForm(BaseForm):
 def filter_form(args: Mapping[str, str], choices: Choices, user: User) -> DashboardFilterForm:
     """The filter form filled from the query string, offering only values in the user's scope."""
     form = DashboardFilterForm(formdata=args)
-    years = sorted({*choices.years, *([int(args["year"])] if args.get("year") else [])},
-                   reverse=True)
+    # resolve_filters has refused a year that is not digits; " " (blank once stripped) is none.
+    asked = (args.get("year") or "").strip()
+    years = sorted({*choices.years, *([int(asked)] if asked else [])}, reverse=True)
     form.year.choices = [("", _l("все годы")), *((str(y), str(y)) for y in years)]
     form.college.choices = [("", _l("все колледжи")),
                             *((str(i), name) for i, name in choices.colleges)]

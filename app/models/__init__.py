@@ -1,6 +1,7 @@
 """The domain model: every table, importable from one place."""
 
 from app.models.activity import BOOKKEEPING_TABLES, AuditChainHead, AuditEvent, Notification
+from app.models.api import ApiToken, IdempotentRequest, TokenScope
 from app.models.assessments import (
     Assessment,
     AssessmentKind,
@@ -58,6 +59,7 @@ __all__ = [
     "Absence",
     "AbsenceKind",
     "AbsenceStatus",
+    "ApiToken",
     "Assessment",
     "AssessmentKind",
     "AuditChainHead",
@@ -85,6 +87,7 @@ __all__ = [
     "GroupSchedule",
     "GuardianLink",
     "HireRecommendation",
+    "IdempotentRequest",
     "Invitation",
     "IssuedDocument",
     "Job",
@@ -104,6 +107,7 @@ __all__ = [
     "Role",
     "Specialty",
     "StudentProfile",
+    "TokenScope",
     "User",
     "WeekComment",
     "WeekCommentRevision",

@@ -55,8 +55,12 @@ class AuditEvent(Base):
     seq: Mapped[int | None] = mapped_column(unique=True)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # The API token the change came through (None: a page); its name says which system.
+    api_token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="SET NULL"))
 
     actor: Mapped[User | None] = relationship()
+    api_token: Mapped["ApiToken | None"] = relationship()  # noqa: F821
 
 
 # Tables that keep the app's own books, not data: a fresh database already has their row.
