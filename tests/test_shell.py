@@ -34,16 +34,17 @@ def test_coordinator_menu_is_grouped_and_notifications_sit_on_the_bar(login_as):
     desk = _menu(page, "desk")
     for group in ("Практика", "Люди", "Организации", "Отчёты"):
         assert f">{group}</p>" in desk
-    # Fourteen places: home (the product name leads there on a desk), twelve more (the change
-    # log among the reports), and the notifications, which sit on the bar.
-    assert desk.count("<li>") == 13
+    # Fifteen places: home (the product name leads there on a desk), thirteen more (absences
+    # among the practice, the change log among the reports), and the notifications, which sit
+    # on the bar.
+    assert desk.count("<li>") == 14
     assert ">Журнал изменений<" in desk
     assert ">Уведомления<" not in desk
     assert re.search(r'class="topbar__notifications"[^>]*>Уведомления', page)
     # On a phone the same entries sit behind the menu button, with language and sign-out.
     details = page[page.index('<details class="account">'):page.index("</details>")]
     assert "Меню" in details and 'action="/language"' in details and "Выйти" in details
-    assert _menu(page, "phone").count("<li>") == 13
+    assert _menu(page, "phone").count("<li>") == 14
 
 
 def test_the_unread_count_is_on_the_notification_link(login_as):
