@@ -71,6 +71,7 @@ FEATURES = [
     "imports",
     "documents",
     "practice",
+    "training",
     "notifications",
     "jobs",
     "health",

@@ -29,6 +29,12 @@ from app.models.outcomes import (
 from app.models.people import Invitation, MentorProfile, Role, StudentProfile, User
 from app.models.placements import Placement, PlacementStatus
 from app.models.practice import DiaryEntry, EntryStatus
+from app.models.training import (
+    InductionKind,
+    PlanModule,
+    PlanTemplateModule,
+    SafetyInduction,
+)
 
 __all__ = [
     "IN_SPECIALTY",
@@ -47,6 +53,7 @@ __all__ = [
     "GraduateOutcome",
     "Group",
     "HireRecommendation",
+    "InductionKind",
     "Invitation",
     "IssuedDocument",
     "Job",
@@ -59,8 +66,11 @@ __all__ = [
     "Partnership",
     "Placement",
     "PlacementStatus",
+    "PlanModule",
+    "PlanTemplateModule",
     "RetentionCheck",
     "Role",
+    "SafetyInduction",
     "Specialty",
     "StudentProfile",
     "User",

@@ -21,6 +21,7 @@ from app.practice import links
 from app.practice.queries import birth_date_of, competencies_for, week_entries
 from app.practice.weeks import Week
 from app.rules import RuleViolation
+from app.training.services import shop_floor_gate
 
 MAX_ACTIVITY = 10_000
 MAX_COMMENT = 2_000
@@ -172,6 +173,7 @@ def save_week(
     existing = week_entries(placement, week)
     birth = birth_date_of(placement)
     competency_ids = {c.id for c in competencies_for(placement)}
+    inducted = shop_floor_gate(placement)  # no hours before the safety induction
     problems: list[RuleViolation] = []
     plans: list[tuple[DayInput, DiaryEntry | None]] = []
     deletions: list[DiaryEntry] = []
@@ -223,7 +225,7 @@ def save_week(
                          date=_day(day)))
             continue
         message = (_hours_violation(row.hours, row.activity)
-                   or daily_limit_violation(birth, day, row.hours))
+                   or daily_limit_violation(birth, day, row.hours) or inducted(day))
         if message:
             refuse(message, "hours")
         if not row.activity:

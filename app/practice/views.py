@@ -28,6 +28,7 @@ from app.practice.services import DayInput, DiaryViolations, save_week
 from app.practice.weeks import Week, default_week, parse_week
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
+from app.training import queries as training_queries
 from app.web import register_nav
 
 bp = Blueprint("practice", __name__)
@@ -206,6 +207,7 @@ def diary(placement_id: int):
         next_week=(week.shifted(1)
                    if week.sunday < min(placement.end_date, today) else None),
         this_week=default_week(placement.start_date, placement.end_date, today),
+        training=training_queries.panel(placement),
     ), status
 
 
