@@ -287,7 +287,9 @@ def progress():
     pager = Page(shown, page, per_page, len(rows))
     template = ("practice/progress_student.html" if current_user.role == Role.STUDENT
                 else "practice/progress_board.html")
-    return render_template(template, pager=pager, counts=counts, wanted=wanted,
+    plans = (training_queries.plans_of([item.placement.id for item in shown])
+             if current_user.role == Role.STUDENT else {})
+    return render_template(template, pager=pager, counts=counts, wanted=wanted, plans=plans,
                            health_labels=HEALTH_LABELS, Health=Health,
                            thresholds=_thresholds(), colleges=colleges, college_id=college_id,
                            must_choose=must_choose, waiting_only=waiting_only)

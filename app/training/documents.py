@@ -114,7 +114,7 @@ def work_experience_content(student_id: int) -> dict[str, Any] | None:
         .where(DiaryEntry.placement_id.in_([p.id for p in placements]),
                DiaryEntry.status == EntryStatus.APPROVED)
         .group_by(DiaryEntry.placement_id)
-    ).tuples().all()) if placements else {}
+    ).all()) if placements else {}
     profile = student.student_profile
     specialty = profile.group.specialty
     periods = [

@@ -45,11 +45,11 @@ class PlanForm(BaseForm):
     modules = FieldList(FormField(ModuleRow), max_entries=200)
 
     def hours(self) -> dict[int, int | None] | None:
-        """{competency id: hours}, or None when a row's module can't be read."""
+        """{competency id: hours}, or None when a row's module can't be read (or none came)."""
         found: dict[int, int | None] = {}
         for row in self.modules:
             cid = row.form.competency_id.data
             if not isinstance(cid, int) or cid in found:
                 return None
             found[cid] = row.form.hours.data
-        return found
+        return found or None

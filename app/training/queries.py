@@ -65,7 +65,7 @@ def template_hours(competency_ids: list[int]) -> dict[int, int]:
     return dict(db.session.execute(
         select(PlanTemplateModule.competency_id, PlanTemplateModule.planned_hours)
         .where(PlanTemplateModule.competency_id.in_(competency_ids))
-    ).tuples().all())
+    ).all())
 
 
 def template_of(specialty_id: int) -> list[tuple[Competency, int | None]]:
