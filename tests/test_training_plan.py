@@ -1,4 +1,4 @@
-"""The individual training plan: a template per specialty, a copy per placement, progress per module."""
+"""The individual training plan: a template per specialty, a copy per placement, progress."""
 
 import re
 from datetime import timedelta

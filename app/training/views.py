@@ -33,6 +33,9 @@ bp.add_app_template_global(policy.induction_refusal, "induction_refusal")
 bp.add_app_template_global(policy.confirm_refusal, "induction_confirm_refusal")
 bp.add_app_template_global(policy.plan_refusal, "plan_refusal")
 bp.add_app_template_global(lambda value: label(InductionKind(value)), "induction_label")
+bp.add_app_template_global(
+    lambda placements: any(p.status in documents.CONCLUDED for p in placements),
+    "has_work_experience")
 
 
 def _refuse(form, refusal: RuleViolation) -> None:
