@@ -216,7 +216,7 @@ class World:
                             start: date, required_hours: int) -> None:
         """The first day's safety inductions, confirmed by the trainee, and the agreement's own
         copy of the plan, scaled to its hours."""
-        instructor = self.rng.choice(INSTRUCTORS)
+        instructor = INSTRUCTORS[placement_id % len(INSTRUCTORS)]  # no draw: the seed's world stays
         for kind, hour in (("introductory", 3), ("workplace", 4)):
             self.writer.add("safety_inductions", placement_id=placement_id, kind=kind,
                             held_on=start, instructor=instructor, recorded_by_id=mentor_id,
