@@ -232,3 +232,14 @@ def test_diary_pdf_prints_planned_versus_done(login_as):
     assert "Оқу жоспары: модульдер бойынша жоспар мен нақты" in kk
     assert re.search(r"ПК-1 Сварка металлов 60 6", kk)
     assert "Жоспар модулінсіз 6" in kk
+
+
+def test_diary_offers_the_plans_modules_with_hours(login_as):
+    placement = builders.placement()
+    first, second = _with_modules(placement)
+    coordinator = builders.coordinator(placement.college)
+    from app.practice.queries import competencies_for
+
+    assert [c.code for c in competencies_for(placement)] == ["ПК-1", "ПК-2"]  # the template
+    services.save_plan(coordinator, placement, {first.id: 480, second.id: 0})
+    assert [c.code for c in competencies_for(placement)] == ["ПК-1"]  # dropped: 0 hours

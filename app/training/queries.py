@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -50,6 +50,15 @@ def specialty_id_of(student_id: int):
         .where(StudentProfile.user_id == student_id)
         .scalar_subquery()
     )
+
+
+def in_training_plan(placement_id: int, competency_id):
+    """SQL: the competency is a module of the placement's own plan with hours (any competency
+    of the specialty while the placement has no copy of its own)."""
+    own = select(PlanModule.id).where(PlanModule.placement_id == placement_id)
+    return or_(~own.exists(), competency_id.in_(
+        select(PlanModule.competency_id).where(PlanModule.placement_id == placement_id,
+                                               PlanModule.planned_hours > 0)))
 
 
 def specialty_competencies(specialty_id) -> list[Competency]:
