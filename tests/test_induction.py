@@ -305,6 +305,7 @@ def test_induction_is_its_own_verifiable_document_in_russian_and_kazakh(login_as
     assert {d.locale for d in issued} == {"ru", "kk"}
     page = _text(client.get(f"/verify/{issued[0].code}"))
     assert "Действителен" in page and "Запись об инструктаже по охране труда" in page
+    assert "вводный, 12.01.2026" in page
 
 
 @pytest.mark.parametrize("role,status", [

@@ -64,6 +64,7 @@ def test_statement_in_kazakh_and_verification(login_as, client):
     page = client.get(f"/verify/{issued.code}").get_data(as_text=True)
     assert "Действителен" in page and "Справка о стаже дуального обучения" in page
     assert student.student_profile.iin not in page  # masked on the public page
+    assert re.search(r"Подтверждено часов</dt><dd>33", page)
     # A newly approved hour makes the printed copy out of date.
     placement = _[0]
     builders.entry(placement, date(2025, 11, 3), status=EntryStatus.APPROVED)
