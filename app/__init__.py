@@ -75,6 +75,7 @@ FEATURES = [
     "documents",
     "practice",
     "evidence",
+    "training",
     "notifications",
     "jobs",
     "health",

@@ -154,6 +154,7 @@ def placement(
     status: PlacementStatus = PlacementStatus.ACTIVE,
     start: date | None = None,
     weeks: int = 16,
+    inducted: bool = True,
     **kw,
 ) -> Placement:
     student_ = student_ or student()
@@ -176,6 +177,11 @@ def placement(
     )
     db.session.add(obj)
     db.session.flush()
+    if inducted and status == PlacementStatus.ACTIVE and start <= date.today():
+        # The diary takes no hours before the safety induction: given through the real service.
+        from tests.builders_practice import induct
+
+        induct(obj)
     return obj
 
 

@@ -2,7 +2,14 @@
 
 from datetime import date, timedelta
 
-from app.models import Competency, Placement
+from app.models import (
+    Competency,
+    InductionKind,
+    Placement,
+    SafetyInduction,
+    User,
+    utcnow,
+)
 from app.practice.weeks import Week
 from tests import builders
 
@@ -15,6 +22,22 @@ def last_week() -> Week:
 def placement_born(born: date, **kw) -> Placement:
     """An active placement of a trainee born on `born`."""
     return builders.placement(builders.student(born=born), **kw)
+
+
+def induct(placement: Placement, held_on: date | None = None,
+           kind: InductionKind = InductionKind.INTRODUCTORY, confirm: bool = True,
+           by: User | None = None) -> SafetyInduction:
+    """The enterprise's safety induction (on the first day by default), through the services;
+    the trainee confirms it unless `confirm` is False."""
+    from app import clock
+    from app.training import services
+
+    induction = services.record_induction(by or placement.mentor, placement, kind,
+                                          held_on or placement.start_date, "Инженер по ОТ Петров",
+                                          today=clock.today())
+    if confirm:
+        services.confirm_induction(placement.student, induction, now=utcnow())
+    return induction
 
 
 def competency(placement: Placement, code: str = "ПК-1") -> Competency:

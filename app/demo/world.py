@@ -15,6 +15,18 @@ from app.models import PlacementStatus, Role
 DEMO_DOMAIN = "demo.shakirt.kz"
 
 
+INSTRUCTORS = ("Инженер по охране труда Сергеев П. А.", "Инженер по охране труда Абенова Ж. К.",
+               "Мастер участка Ким Р. В.")
+
+
+def split_hours(total: int, parts: int) -> list[int]:
+    """`total` hours over `parts` modules, in whole tens, adding up exactly."""
+    if parts == 0:
+        return []
+    share = total // parts // 10 * 10
+    return [share] * (parts - 1) + [total - share * (parts - 1)]
+
+
 @dataclass(frozen=True)
 class SpecialtyRef:
     id: int
@@ -105,6 +117,11 @@ class World:
                             code=catalogue.competency_code(plan, i))
             for i, name in enumerate(plan.competencies)
         )
+        # The specialty's plan template: the modules share a typical 1,200-hour year.
+        for competency_id, hours in zip(competency_ids, split_hours(1200, len(competency_ids)),
+                                        strict=True):
+            self.writer.add("plan_template_modules", competency_id=competency_id,
+                            planned_hours=hours)
         return SpecialtyRef(specialty_id, college_id, plan, competency_ids)
 
     def group(self, specialty: SpecialtyRef, intake_year: int, number: int = 1) -> int:
@@ -199,7 +216,26 @@ class World:
             enterprise_id=enterprise.id, mentor_id=mentor_id, start_date=start, end_date=end,
             required_hours=required_hours, status=status, **fields,
         )
+        if status != PlacementStatus.DRAFT:
+            self._induction_and_plan(placement_id, student, mentor_id, start, required_hours)
         return PlacementRef(placement_id, student, mentor_id, enterprise.id, start, end, status)
+
+    def _induction_and_plan(self, placement_id: int, student: StudentRef, mentor_id: int,
+                            start: date, required_hours: int) -> None:
+        """The first day's safety inductions, confirmed by the trainee, and the agreement's own
+        copy of the plan, scaled to its hours."""
+        instructor = INSTRUCTORS[placement_id % len(INSTRUCTORS)]  # no draw: the seed's world stays
+        for kind, hour in (("introductory", 3), ("workplace", 4)):
+            self.writer.add("safety_inductions", placement_id=placement_id, kind=kind,
+                            held_on=start, instructor=instructor, recorded_by_id=mentor_id,
+                            confirmed_at=at(start, hour + 1), created_at=at(start, hour),
+                            updated_at=at(start, hour + 1))
+        competencies = student.specialty.competency_ids
+        for competency_id, hours in zip(competencies,
+                                        split_hours(required_hours, len(competencies)),
+                                        strict=True):
+            self.writer.add("plan_modules", placement_id=placement_id,
+                            competency_id=competency_id, planned_hours=hours)
 
     def assessment(self, placement: PlacementRef, kind: str, grade: int, on: date,
                    characterisation: str, recommendation: str | None = None) -> int:

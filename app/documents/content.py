@@ -24,6 +24,7 @@ from app.models import (
     EntryAttachment,
     Placement,
 )
+from app.training import documents as training_documents
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -113,20 +114,29 @@ def diary_contents(placements: list[Placement], entries: dict[int, list[DiaryEnt
     reviews = queries.closing_reviews([p.id for p in placements])
     supervisors = {cid: queries.practice_supervisor(cid)
                    for cid in {p.college_id for p in placements}}  # one college per group
+    ids = [p.id for p in placements]
     files = attachments_by_entry(e.id for p in placements for e in entries[p.id])
-    absences = absences_by_placement([p.id for p in placements])
+    absences = absences_by_placement(ids)
+    inductions = training_documents.induction_lines(ids)
+    plans = training_documents.plan_progress_lines(ids)
     return {p.id: diary_content(p, entries[p.id], reviews.get(p.id), supervisors[p.college_id],
-                                absences.get(p.id, []), files)
+                                absences.get(p.id, []), files, inductions[p.id], plans.get(p.id))
             for p in placements}
 
 
 def diary_content(placement: Placement, entries: list[DiaryEntry],
                   review: Assessment | None = _FETCH, supervisor: str = _FETCH,
                   absences: list = _FETCH,
-                  files: dict[int, list[EntryAttachment]] = _FETCH) -> dict[str, Any]:
-    """The practice diary: the placement, its approved entries (with the files attached to
-    each), its absences, the mentor's closing review and the college's practice supervisor
-    who signs it."""
+                  files: dict[int, list[EntryAttachment]] = _FETCH,
+                  inductions: list[dict[str, Any]] = _FETCH, plan: Any = _FETCH
+                  ) -> dict[str, Any]:
+    """The practice diary: the placement, its safety inductions, its approved entries (with
+    the files attached to each), its absences, the mentor's closing review and the college's
+    practice supervisor who signs it."""
+    if inductions is _FETCH:
+        inductions = training_documents.induction_lines([placement.id])[placement.id]
+    if plan is _FETCH:
+        plan = training_documents.plan_progress_lines([placement.id]).get(placement.id)
     if review is _FETCH:
         review = queries.closing_review(placement.id)
     if supervisor is _FETCH:
@@ -148,6 +158,8 @@ def diary_content(placement: Placement, entries: list[DiaryEntry],
         **_placement_part(placement),
         "closing_review": _closing(review),
         "practice_supervisor": supervisor,
+        "inductions": inductions,
+        "plan": plan,
         "entries": [
             {
                 "date": _iso(entry.work_date),
@@ -236,9 +248,8 @@ def agreement_content(placement: Placement) -> dict[str, Any]:
                              else placement.created_at.date() if placement.created_at else None),
         "compensation": placement.enterprise.trainee_compensation,
 
-        # Annex 1, the individual training plan: the specialty's modules (competencies).
-        "plan": [{"code": m.code, "name": m.name}
-                 for m in (profile.group.specialty.competencies if profile else [])],
+        # Annex 1, the individual training plan: the placement's modules and planned hours.
+        "plan": training_documents.plan_annex(placement.id),
     }
 
 
@@ -311,6 +322,8 @@ def diary_totals(content: dict[str, Any]) -> dict[str, Any]:
 def summary_of(content: dict[str, Any]) -> dict[str, Any]:
     """What the public verification page may show: no more than the document, IIN masked."""
     kind = content["kind"]
+    if (own := training_documents.summary_of(content)) is not None:
+        return own
     if kind == DocumentKind.REPORT.value:
         return {
             "kind": kind, "college": content["college"], "year": content["year"],
@@ -348,6 +361,8 @@ def current_content(kind: DocumentKind, object_id: int | None, year: int | None
         return report_content(object_id, year) if year is not None else None
     if object_id is None:
         return None
+    if kind in (DocumentKind.INDUCTION, DocumentKind.WORK_EXPERIENCE):
+        return training_documents.current_content(kind, object_id)
     if kind == DocumentKind.ASSESSMENT:
         assessment = queries.assessment_for_document(object_id)
         return assessment_content(assessment) if assessment else None

@@ -21,6 +21,7 @@ from app.models import (
     AssessmentKind,
     DocumentKind,
     HireRecommendation,
+    InductionKind,
     IssuedDocument,
     OutcomeKind,
 )
@@ -30,6 +31,8 @@ TEMPLATES = {
     DocumentKind.ASSESSMENT: "pdf/assessment.html",
     DocumentKind.AGREEMENT: "pdf/agreement.html",
     DocumentKind.REPORT: "pdf/report.html",
+    DocumentKind.INDUCTION: "pdf/induction.html",
+    DocumentKind.WORK_EXPERIENCE: "pdf/work_experience.html",
 }
 
 # The font the print CSS embeds; charts drawn for the screen name system fonts instead.
@@ -169,6 +172,7 @@ def document_html(content: dict[str, Any], issued: Stamp, locale: str,
             grade_word=lambda g: str(FIVE_POINT_WORDS.get(g, "")), images=images or {},
             kind_label=lambda v: label(AssessmentKind(v)),
             hire_label=lambda v: label(HireRecommendation(v)) if v else "—",
+            induction_label=lambda v: label(InductionKind(v)),
             **extra,
         )
     return html, qr

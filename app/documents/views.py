@@ -178,6 +178,8 @@ KIND_NAMES = {
     DocumentKind.ASSESSMENT.value: _l("Аттестационный лист и характеристика"),
     DocumentKind.AGREEMENT.value: _l("Договор о дуальном обучении"),
     DocumentKind.REPORT.value: _l("Отчёт о трудоустройстве выпускников"),
+    DocumentKind.INDUCTION.value: _l("Запись об инструктаже по охране труда"),
+    DocumentKind.WORK_EXPERIENCE.value: _l("Справка о стаже дуального обучения"),
 }
 
 

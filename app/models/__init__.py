@@ -52,6 +52,12 @@ from app.models.placements import (
     PlacementStatus,
 )
 from app.models.practice import DiaryEntry, EntryStatus
+from app.models.training import (
+    InductionKind,
+    PlanModule,
+    PlanTemplateModule,
+    SafetyInduction,
+)
 from app.models.two_factor import RecoveryCode, TwoFactor
 
 __all__ = [
@@ -88,6 +94,7 @@ __all__ = [
     "GuardianLink",
     "HireRecommendation",
     "IdempotentRequest",
+    "InductionKind",
     "Invitation",
     "IssuedDocument",
     "Job",
@@ -103,8 +110,11 @@ __all__ = [
     "Partnership",
     "Placement",
     "PlacementStatus",
+    "PlanModule",
+    "PlanTemplateModule",
     "RetentionCheck",
     "Role",
+    "SafetyInduction",
     "Specialty",
     "StudentProfile",
     "TokenScope",

@@ -15,13 +15,16 @@ class DocumentKind(enum.StrEnum):
     ASSESSMENT = "assessment"
     AGREEMENT = "agreement"
     REPORT = "report"
+    INDUCTION = "induction"
+    WORK_EXPERIENCE = "work_experience"
 
 
 class IssuedDocument(Base):
     """A document as it was printed: what it certifies (summary) and the hash of its data.
 
     `object_id` is the placement (diary, agreement), the assessment (assessment sheet) or the
-    college of a report (NULL for the region's report, with `year`).
+    college of a report (NULL for the region's report, with `year`), the safety induction,
+    or the graduate of a work-experience statement.
     """
 
     __tablename__ = "issued_documents"

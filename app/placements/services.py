@@ -35,6 +35,7 @@ from app.models import (
     utcnow,
 )
 from app.rules import RuleViolation
+from app.training.services import copy_plan_template
 
 MAX_REQUIRED_HOURS = 5000
 MAX_REASON = 2000
@@ -195,6 +196,7 @@ def activate_placement(actor: User, placement: Placement, today: date) -> Placem
     except IntegrityError:
         # The partial unique index: another active placement of the student, committed meanwhile.
         raise RuleViolation(_("У студента уже есть действующий договор."), "student_id") from None
+    copy_plan_template(placement)  # the agreement's own individual training plan
     return placement
 
 

@@ -21,6 +21,7 @@ from app.placements import acceptance, queries, services
 from app.placements.forms import PlacementForm, TerminationForm
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
+from app.training import queries as training_queries
 from app.web import register_nav
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
@@ -118,6 +119,7 @@ def show(placement_id: int, termination: TerminationForm | None = None,
         "placements/show.html",
         placement=placement,
         history=history_of(placement),
+        training=training_queries.panel(placement),
         action_form=ActionForm(),
         termination=termination or TerminationForm(formdata=None, on=clock.today()),
         can_manage=current_user.role == Role.COORDINATOR,

@@ -24,6 +24,7 @@ from app.models import (
 from app.practice.health import PlacementProgress, Thresholds, assess
 from app.practice.weeks import Week
 from app.security import scope_of
+from app.training.queries import in_training_plan
 
 
 def week_entries(placement: Placement, week: Week) -> dict[date, DiaryEntry]:
@@ -46,7 +47,8 @@ def birth_date_of(placement: Placement) -> date | None:
 
 
 def competencies_for(placement: Placement) -> list[Competency]:
-    """Competencies of the specialty of the trainee's group (one query)."""
+    """Competencies of the specialty of the trainee's group — the modules of the placement's
+    training plan, once it has its own copy (those with hours) (one query)."""
     specialty = (
         select(Group.specialty_id)
         .join(StudentProfile, StudentProfile.group_id == Group.id)
@@ -54,7 +56,8 @@ def competencies_for(placement: Placement) -> list[Competency]:
         .scalar_subquery()
     )
     return list(db.session.scalars(
-        select(Competency).where(Competency.specialty_id == specialty)
+        select(Competency).where(Competency.specialty_id == specialty,
+                                 in_training_plan(placement.id, Competency.id))
         .order_by(Competency.position, Competency.code)
     ))
 

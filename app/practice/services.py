@@ -26,6 +26,7 @@ from app.practice.signing import may_sign, signed_for_id
 from app.practice.thread import start_return_threads
 from app.practice.weeks import Week
 from app.rules import RuleViolation
+from app.training.services import shop_floor_gate
 
 MAX_ACTIVITY = 10_000
 MAX_COMMENT = 2_000
@@ -178,6 +179,7 @@ def save_week(
     held_by_files = entries_with_files(e.id for e in existing.values())
     birth = birth_date_of(placement)
     competency_ids = {c.id for c in competencies_for(placement)}
+    inducted = shop_floor_gate(placement)  # no hours before the safety induction
     problems: list[RuleViolation] = []
     plans: list[tuple[DayInput, DiaryEntry | None]] = []
     deletions: list[DiaryEntry] = []
@@ -229,7 +231,7 @@ def save_week(
                          date=_day(day)))
             continue
         message = (_hours_violation(row.hours, row.activity)
-                   or daily_limit_violation(birth, day, row.hours))
+                   or daily_limit_violation(birth, day, row.hours) or inducted(day))
         if message:
             refuse(message, "hours")
         if not row.activity:

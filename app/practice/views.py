@@ -33,6 +33,7 @@ from app.practice.thread import may_comment, week_thread
 from app.practice.weeks import Week, default_week, parse_week
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
+from app.training import queries as training_queries
 from app.web import register_nav
 
 bp = Blueprint("practice", __name__)
@@ -219,6 +220,7 @@ def diary(placement_id: int):
                    if week.sunday < min(placement.end_date, today) else None),
         this_week=default_week(placement.start_date, placement.end_date, today),
         attachments=attachments_by_entry(e.id for e in entries.values()),
+        training=training_queries.panel(placement),
     ), status
 
 
@@ -309,7 +311,9 @@ def progress():
     pager = Page(shown, page, per_page, len(rows))
     template = ("practice/progress_student.html" if current_user.role == Role.STUDENT
                 else "practice/progress_board.html")
-    return render_template(template, pager=pager, counts=counts, wanted=wanted,
+    plans = (training_queries.plans_of([item.placement.id for item in shown])
+             if current_user.role == Role.STUDENT else {})
+    return render_template(template, pager=pager, counts=counts, wanted=wanted, plans=plans,
                            health_labels=HEALTH_LABELS, Health=Health,
                            thresholds=_thresholds(), colleges=colleges, college_id=college_id,
                            must_choose=must_choose, waiting_only=waiting_only)

@@ -1,0 +1,1 @@
+"""Safety inductions, the individual training plan and the work-experience statement."""
