@@ -167,3 +167,20 @@ def test_the_export_lists_the_filtered_events_in_words(login_as):
     assert rows[0][:3] == ["Когда", "Кто", "Что сделано"]
     assert len(rows) == 2
     assert rows[1][3] == "Группа"
+
+
+def test_the_page_runs_the_same_queries_for_a_long_trail(login_as, query_counter):
+    w = _three_events()
+    client = login_as(w.coordinator)
+    with query_counter() as short:
+        client.get("/audit")
+    for n in range(40):
+        record_events(w.coordinator, [("updated", "groups", w.group.id, {"code": [n, n + 1]})])
+        services.create_placement(w.coordinator, **terms(
+            w, agreement_number=f"ДО-{n}", start_date=terms(w)["start_date"].replace(year=2030 + n),
+            end_date=terms(w)["end_date"].replace(year=2030 + n)))
+    db.session.commit()
+    with query_counter() as long:
+        page = client.get("/audit").get_data(as_text=True)
+    assert page.count('class="history__item"') == 25
+    assert long.count == short.count

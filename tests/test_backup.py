@@ -73,6 +73,21 @@ def _emptied(app):
     return _sums()
 
 
+def _forged(target, forged, edit_manifest, extra=None):
+    """A copy of the backup whose manifest `edit_manifest` changed, with `extra` members."""
+    with zipfile.ZipFile(target) as original, zipfile.ZipFile(forged, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "manifest.json":
+                manifest = json.loads(data)
+                edit_manifest(manifest)
+                data = json.dumps(manifest).encode()
+            copy.writestr(item, data)
+        for name, data in (extra or {}).items():
+            copy.writestr(name, data)
+    return forged
+
+
 def test_a_truncated_backup_is_refused_and_changes_nothing(app, world, tmp_path):
     target = tmp_path / "backup.zip"
     make_backup(db.engine, target, _folders(app))
@@ -87,15 +102,10 @@ def test_a_truncated_backup_is_refused_and_changes_nothing(app, world, tmp_path)
 def test_an_altered_backup_is_refused_and_changes_nothing(app, world, tmp_path):
     target = tmp_path / "backup.zip"
     make_backup(db.engine, target, _folders(app))
-    forged = tmp_path / "forged.zip"
-    with zipfile.ZipFile(target) as original, zipfile.ZipFile(forged, "w") as copy:
-        for item in original.infolist():
-            data = original.read(item)
-            if item.filename == "manifest.json":
-                manifest = json.loads(data)
-                manifest["tables"]["users"]["rows"] += 1
-                data = json.dumps(manifest).encode()
-            copy.writestr(item, data)
+    def one_more_user(manifest):
+        manifest["tables"]["users"]["rows"] += 1
+
+    forged = _forged(target, tmp_path / "forged.zip", one_more_user)
     before = _emptied(app)
     with pytest.raises(BackupError, match="differs"):
         restore_backup(db.engine, forged, _folders(app))
@@ -105,16 +115,11 @@ def test_an_altered_backup_is_refused_and_changes_nothing(app, world, tmp_path):
 def test_a_file_outside_the_folders_is_refused(app, world, tmp_path):
     target = tmp_path / "backup.zip"
     make_backup(db.engine, target, _folders(app))
-    forged = tmp_path / "forged.zip"
-    with zipfile.ZipFile(target) as original, zipfile.ZipFile(forged, "w") as copy:
-        for item in original.infolist():
-            data = original.read(item)
-            if item.filename == "manifest.json":
-                manifest = json.loads(data)
-                manifest["files"]["files/uploads/../../escape.txt"] = "0" * 64
-                data = json.dumps(manifest).encode()
-            copy.writestr(item, data)
-        copy.writestr("files/uploads/../../escape.txt", b"x")
+    def escaping_file(manifest):
+        manifest["files"]["files/uploads/../../escape.txt"] = "0" * 64
+
+    forged = _forged(target, tmp_path / "forged.zip", escaping_file,
+                     extra={"files/uploads/../../escape.txt": b"x"})
     _emptied(app)
     with pytest.raises(BackupError, match="outside"):
         restore_backup(db.engine, forged, _folders(app))

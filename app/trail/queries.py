@@ -54,7 +54,7 @@ def _utc_start(day: date) -> datetime:
 def events(user: User, filters: TrailFilters) -> Select:
     """The user's events (scoped), filtered, newest first, with their actors."""
     stmt = (select(AuditEvent).where(scope_of(AuditEvent, user))
-            .options(joinedload(AuditEvent.actor)))
+            .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.api_token)))
     if filters.who:
         stmt = search(stmt.join(User, AuditEvent.actor_id == User.id), filters.who,
                       User.full_name, User.email)
