@@ -164,7 +164,7 @@ def test_the_export_lists_the_filtered_events_in_words(login_as):
     response = login_as(w.coordinator).get("/audit/export.csv?object_type=groups")
     text = response.get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[0][:3] == ["Когда", "Кто", "Что сделано"]
+    assert rows[0][:3] == ["Когда", "Кто", "Действие"]
     assert len(rows) == 2
     assert rows[1][3] == "Группа"
 

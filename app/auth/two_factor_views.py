@@ -92,6 +92,7 @@ def second_factor():
             return response
     setup = None
     if factor is None:  # a role that must have it, signing in before setting it up
+        form.code.label.text = _("Код из приложения")
         pending_factor = two_factor.pending_setup(user)
         db.session.commit()
         uri = two_factor.provisioning_uri(user, pending_factor)
@@ -131,6 +132,7 @@ def two_factor_settings():
             return redirect(url_for("auth.two_factor_settings"))
     setup = None
     if factor is None:
+        form.code.label.text = _("Код из приложения")
         pending_factor = two_factor.pending_setup(user)
         db.session.commit()
         setup = {"qr": qr_svg(two_factor.provisioning_uri(user, pending_factor)),

@@ -12,7 +12,7 @@ class TrailFilterForm(BaseForm):
         csrf = False
 
     who = StringField(_l("Кто (ФИО или e-mail)"), validators=[Optional(), Length(max=100)])
-    action = SelectField(_l("Что сделано"), validate_choice=False)
+    action = SelectField(_l("Действие"), validate_choice=False)
     object_type = SelectField(_l("С чем"), validate_choice=False)
     since = DateField(_l("С даты"), validators=[Optional()])
     until = DateField(_l("По дату"), validators=[Optional()])

@@ -54,7 +54,7 @@ def export(fmt: str):
     _form, filters = _filters()
     events = list(db.session.scalars(queries.events(current_user, filters).limit(EXPORT_LIMIT)))
     names = queries.object_names(events)
-    header = [_("Когда"), _("Кто"), _("Что сделано"), _("С чем"), _("Объект"), _("Изменения")]
+    header = [_("Когда"), _("Кто"), _("Действие"), _("С чем"), _("Объект"), _("Изменения")]
 
     def changes(shown) -> str:
         def one(change) -> str:
