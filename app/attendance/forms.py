@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    FileField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -34,6 +35,8 @@ class AbsenceForm(BaseForm):
     last_day = DateField(_l("По (включительно)"), validators=[Optional()])
     kind = SelectField(_l("Вид пропуска"), validators=[InputRequired(_l("Выберите вид пропуска."))])
     note = TextAreaField(_l("Пояснение"), validators=[Length(max=2000, message=TOO_LONG)])
+    document = FileField(_l("Документ (необязательно)"),
+                         render_kw={"accept": "image/*,application/pdf"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 Plain arguments in; flush and audit, never commit; refusals as `RuleViolation`."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import format_date
@@ -64,6 +65,15 @@ register_actions({
 })
 
 
+@dataclass(frozen=True)
+class StoredDocument:
+    """A supporting document already checked and stored (app/files): what the row names."""
+
+    key: str
+    name: str
+    content_type: str
+
+
 def _day(day: date) -> str:
     return format_date(day, "d MMMM y")
 
@@ -87,7 +97,8 @@ def _in_placement(placement: Placement, first: date, last: date, field: str) -> 
 
 
 def record_absence(actor: User, placement: Placement, *, first_day: date, last_day: date,
-                   kind: AbsenceKind, note: str, today: date, horizon_days: int) -> Absence:
+                   kind: AbsenceKind, note: str, today: date, horizon_days: int,
+                   document: StoredDocument | None = None) -> Absence:
     """Record days the trainee was (or will be) away; the mentor then confirms or disputes."""
     _refuse(policy.may_record_absence(actor, placement))
     if last_day < first_day:
@@ -124,6 +135,10 @@ def record_absence(actor: User, placement: Placement, *, first_day: date, last_d
     absence = Absence(placement_id=placement.id, first_day=first_day, last_day=last_day,
                       kind=kind, note=note, status=AbsenceStatus.PENDING,
                       recorded_by_id=actor.id)
+    if document is not None:
+        absence.document_key = document.key
+        absence.document_name = document.name[:200]
+        absence.document_type = document.content_type
     db.session.add(absence)
     db.session.flush()
     record(actor, "absence_recorded", absence)

@@ -11,6 +11,9 @@ from app.attendance import policy, queries, services
 from app.attendance.forms import AbsenceForm, AbsenceReviewForm, BreakForm, ScheduleForm
 from app.domain.calendar import weekdays_of
 from app.extensions import db
+from app.files.serving import safe_download_name, send_stored
+from app.files.storage import kept_on_commit, register_file_columns, store
+from app.files.uploads import PDF, UploadLimits, accept_upload, megabytes
 from app.forms import ActionForm
 from app.models import Absence, Group, Placement, Role, utcnow
 from app.organisations.saving import show_on
@@ -18,6 +21,7 @@ from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
 from app.web import register_nav
 
+register_file_columns(Absence.document_key)
 bp = Blueprint("attendance", __name__)
 
 register_nav("attendance.absences", _l("Пропуски"), Role.STUDENT, Role.COORDINATOR, Role.MENTOR)
@@ -66,6 +70,7 @@ def _page(placement: Placement, absence_form=None, break_form=None, status: int 
         break_form=break_form if may_break else None, review_forms=review_forms,
         action_form=ActionForm(), may_withdraw=policy.may_withdraw_absence,
         horizon=current_app.config["ABSENCE_HORIZON_DAYS"],
+        upload_mb=megabytes(UploadLimits.from_config(current_app.config).max_bytes),
     ), status
 
 
@@ -81,20 +86,44 @@ def record_absence(placement_id: int):
     placement = get_scoped_or_404(Placement, placement_id)
     form = AbsenceForm()
     if form.validate_on_submit():
+        upload = request.files.get(form.document.name)
         try:
-            services.record_absence(
-                current_user._get_current_object(), placement, first_day=form.first_day.data,
-                last_day=form.last_day.data or form.first_day.data, kind=form.chosen_kind,
-                note=form.note.data or "", today=clock.today(),
-                horizon_days=current_app.config["ABSENCE_HORIZON_DAYS"])
+            accepted = (accept_upload(upload, UploadLimits.from_config(current_app.config))
+                        if upload and upload.filename else None)
         except RuleViolation as refusal:
-            db.session.rollback()
+            form.document.errors = [refusal.message]
+            return _page(placement, absence_form=form, status=422)
+        try:
+            # The paper is stored with the row, and removed again if the row is not written.
+            with kept_on_commit(db.session):
+                document = None
+                if accepted is not None:
+                    kept = store(accepted.data, accepted.content_type)
+                    document = services.StoredDocument(kept.key, accepted.name,
+                                                       accepted.content_type)
+                services.record_absence(
+                    current_user._get_current_object(), placement,
+                    first_day=form.first_day.data,
+                    last_day=form.last_day.data or form.first_day.data, kind=form.chosen_kind,
+                    note=form.note.data or "", today=clock.today(),
+                    horizon_days=current_app.config["ABSENCE_HORIZON_DAYS"], document=document)
+        except RuleViolation as refusal:
             show_on(form, refusal)
         else:
-            db.session.commit()
             flash(_("Пропуск записан: наставник подтвердит или оспорит его."), "success")
             return redirect(url_for(".placement_calendar", placement_id=placement.id))
     return _page(placement, absence_form=form, status=422)
+
+
+@bp.get("/absences/<int:absence_id>/document")
+@login_required
+def absence_document(absence_id: int):
+    """The absence's supporting paper, to whoever may see the placement."""
+    absence = _load_absence(absence_id)
+    return send_stored(absence.document_key, absence.document_type,
+                       safe_download_name(absence.document_name, absence.document_type,
+                                          f"absence-{absence.id}"),
+                       inline=absence.document_type != PDF)
 
 
 @bp.post("/absences/<int:absence_id>/review")

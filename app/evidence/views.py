@@ -1,9 +1,6 @@
 """An entry's photos and PDFs: the page to add and remove them, and the files themselves,
 served only to those who see the entry."""
 
-import re
-from io import BytesIO
-from pathlib import PurePosixPath
 
 from flask import (
     Blueprint,
@@ -13,20 +10,19 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.utils import secure_filename
 
 from app.evidence import policy, queries
 from app.evidence.forms import EvidenceForm, RemoveEvidenceForm
 from app.evidence.services import EvidenceLimits, add_attachments, remove_attachment
 from app.extensions import db
-from app.files.storage import file_store, kept_on_commit, release
-from app.files.uploads import PDF, UploadLimits, accept_upload, megabytes
+from app.files.serving import safe_download_name, send_stored
+from app.files.storage import kept_on_commit, release
+from app.files.uploads import UploadLimits, accept_upload, megabytes
 from app.models import DiaryEntry, EntryAttachment
 from app.practice.weeks import Week
 from app.rules import RuleViolation
@@ -35,9 +31,6 @@ from app.security import get_scoped_or_404
 bp = Blueprint("evidence", __name__)
 
 # Nothing a browser could run or sniff: the file is shown as a picture or downloaded.
-FILE_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-
-
 def upload_limits() -> UploadLimits:
     return UploadLimits.from_config(current_app.config)
 
@@ -127,30 +120,13 @@ def remove_file(attachment_id: int):
 
 
 def download_name(attachment: EntryAttachment) -> str:
-    """The name offered to save the file as: the name it came with, made safe, with the
-    extension of what it really is (werkzeug adds the ASCII fallback)."""
-    stem = PurePosixPath(attachment.name).stem
-    stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.UNICODE).strip("._")[:80]
-    stem = stem or secure_filename(attachment.name) or f"file-{attachment.id}"
-    return stem + (".pdf" if attachment.content_type == PDF else ".jpg")
+    """The name offered to save the file as."""
+    return safe_download_name(attachment.name, attachment.content_type,
+                              f"file-{attachment.id}")
 
 
 def _send(attachment: EntryAttachment, key: str | None, content_type: str, inline: bool):
-    if key is None:
-        abort(404)
-    try:
-        data = file_store().get(key)
-    except FileNotFoundError:
-        current_app.logger.error("file %s of attachment %s is missing", key, attachment.id)
-        abort(404)
-    response = send_file(BytesIO(data), mimetype=content_type, as_attachment=not inline,
-                         download_name=download_name(attachment), etag=False,
-                         conditional=False, max_age=None)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = FILE_POLICY
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return send_stored(key, content_type, download_name(attachment), inline)
 
 
 @bp.get("/diary/files/<int:attachment_id>")

@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Text
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin, enum_column
@@ -78,6 +78,10 @@ class Absence(TimestampMixin, Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    # The supporting paper (a sick note, an order), checked as evidence is (app/files).
+    document_key: Mapped[str | None] = mapped_column(String(64))
+    document_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    document_type: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     placement: Mapped[Placement] = relationship()
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
