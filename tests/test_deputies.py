@@ -432,3 +432,15 @@ def test_the_review_queue_of_a_deputy_runs_fixed_queries(app, query_counter):
 
 
 assert FROZEN_AT.date() == TODAY
+
+
+def test_the_deputys_home_counts_the_covered_trainees_overdue_entries(app, plant):
+    from app.home.queries import mentor_figures
+
+    _enterprise, employer, foreman, deputy, placement, entry = plant
+    later = utcnow() + timedelta(days=1)
+    assert mentor_figures(deputy, later)["overdue_entries"] == 0
+    deputies.name_deputy(employer, foreman, deputy, TODAY, TODAY + timedelta(days=3),
+                         today=TODAY)
+    assert mentor_figures(deputy, later)["overdue_entries"] == 1
+    assert mentor_figures(foreman, later)["overdue_entries"] == 1

@@ -103,12 +103,14 @@ def _red_placements(user: User, today: date, thresholds: Thresholds) -> int:
 
 
 def _overdue_entries(user: User, submitted_before: datetime) -> int:
-    """The mentor's entries waiting for a signature since before `submitted_before`."""
+    """Entries waiting for the mentor's signature since before `submitted_before`: their own
+    trainees' and, while a deputy range lasts, those of the foreman they stand in for (the
+    mentor's scope holds both)."""
     return db.session.scalar(
         select(func.count())
         .select_from(DiaryEntry)
         .join(Placement, DiaryEntry.placement_id == Placement.id)
-        .where(scope_of(Placement, user), Placement.mentor_id == user.id,
+        .where(scope_of(Placement, user),
                DiaryEntry.status == EntryStatus.SUBMITTED,
                DiaryEntry.submitted_at < submitted_before)
     ) or 0
