@@ -14,6 +14,7 @@ from app.rules import RuleViolation
 from app.training import queries, services
 from tests import builders
 from tests import builders_documents as bd
+from tests.builders_placements import agreed
 from tests.builders_practice import competency
 
 
@@ -53,6 +54,7 @@ def test_activation_gives_the_placement_its_own_copy(app):
                                    start=clock.today() + timedelta(days=3))
     first, second = _with_modules(placement)
     coordinator_ = builders.coordinator(placement.college)
+    agreed(placement)
     placement_services.activate_placement(coordinator_, placement, clock.today())
     own = db.session.scalars(select(PlanModule).where(PlanModule.placement_id == placement.id)
                              .order_by(PlanModule.competency_id)).all()

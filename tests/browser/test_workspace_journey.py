@@ -4,12 +4,14 @@ from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from app.domain.identifiers import make_iin
 from app.extensions import db
-from app.models import Partnership
+from app.models import Partnership, Placement
 from tests import builders
 from tests.browser.steps import sign_in, sign_out
+from tests.builders_placements import agreed
 
 pytestmark = pytest.mark.browser
 
@@ -56,6 +58,11 @@ def test_coordinator_places_a_student_and_the_invited_mentor_sees_the_trainee(
     page.get_by_label("Требуемые часы практики").fill("480")
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("Черновик договора создан")).to_be_visible()
+    # The parties accept it (their own pages are test_acceptance_journey's), then it starts.
+    db.session.expire_all()
+    agreed(db.session.scalar(select(Placement).order_by(Placement.id.desc()).limit(1)))
+    db.session.commit()
+    page.reload()
     page.get_by_role("button", name="Ввести в действие").click()
     expect(page.get_by_text("Договор введён в действие.")).to_be_visible()
     expect(page.locator(".page-header .badge")).to_have_text("действует")
