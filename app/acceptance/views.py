@@ -4,7 +4,6 @@ and the employer's inbox of agreements waiting for an answer."""
 import math
 import time
 
-import segno
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,6 +25,7 @@ from app.extensions import db, limiter
 from app.labels import agreement_name
 from app.models import ChangeKind, ChangeRequest, Placement, Role, User, utcnow
 from app.placements import acceptance, changes
+from app.qr import qr_svg
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required, scope_of
 from app.web import register_nav
@@ -142,11 +142,7 @@ def guardian_link(placement_id: int):
 
 
 def _qr_svg(link: str) -> Markup:
-    """The link as a QR code in inline SVG, drawn on the server (no script, no CDN)."""
-    svg = segno.make(link, error="m").svg_inline(
-        scale=5, light="#fff", svgclass="qr", lineclass=None, omitsize=True,
-        title=_("QR-код ссылки для законного представителя"))
-    return Markup(svg)  # noqa: S704  (segno's markup of our own link)
+    return qr_svg(link, _("QR-код ссылки для законного представителя"))
 
 
 @bp.get("/agreements/inbox")

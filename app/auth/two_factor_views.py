@@ -2,7 +2,6 @@
 
 import time
 
-import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +14,7 @@ from app.auth.views import bp
 from app.extensions import db
 from app.labels import register_actions
 from app.models import User
+from app.qr import qr_svg
 from app.rules import RuleViolation
 
 PENDING = "pending_login"
@@ -44,12 +44,8 @@ def _pending_user() -> tuple[User | None, dict]:
     return user, pending
 
 
-def qr_svg(uri: str) -> Markup:
-    code = segno.make(uri, error="m")
-    svg = code.svg_inline(scale=4, light="#fff", svgclass="qr", lineclass=None, omitsize=True,
-                          title=_("QR-код для приложения-аутентификатора"))
-    # segno's own markup of the app's otpauth link: no user text is put in as markup.
-    return Markup(svg)  # noqa: S704  # nosec B704
+def _authenticator_qr(uri: str) -> Markup:
+    return qr_svg(uri, _("QR-код для приложения-аутентификатора"), scale=4)
 
 
 def _finish(user: User, pending: dict):
@@ -96,7 +92,7 @@ def second_factor():
         pending_factor = two_factor.pending_setup(user)
         db.session.commit()
         uri = two_factor.provisioning_uri(user, pending_factor)
-        setup = {"qr": qr_svg(uri), "secret": pending_factor.secret}
+        setup = {"qr": _authenticator_qr(uri), "secret": pending_factor.secret}
     return render_template("auth/second_factor.html", form=form, setup=setup)
 
 
@@ -135,7 +131,7 @@ def two_factor_settings():
         form.code.label.text = _("Код из приложения")
         pending_factor = two_factor.pending_setup(user)
         db.session.commit()
-        setup = {"qr": qr_svg(two_factor.provisioning_uri(user, pending_factor)),
+        setup = {"qr": _authenticator_qr(two_factor.provisioning_uri(user, pending_factor)),
                  "secret": pending_factor.secret}
     return render_template(
         "auth/two_factor.html", factor=factor, setup=setup, form=form,
