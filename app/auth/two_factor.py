@@ -13,7 +13,7 @@ import time
 import pyotp
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app import audit
 from app.extensions import db
@@ -141,7 +141,5 @@ def disable(user: User, password: str, code: str) -> None:
 
 
 def unused_recovery_codes(user: User) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
