@@ -447,3 +447,114 @@ def test_two_copies_of_one_write_racing_cannot_both_run(app):
                         now=utcnow())
         db.session.rollback()
     assert [e.activity for e in _entries(placement)] == ["Один раз"] and _writes() == 1
+
+
+# --- photos taken without signal -----------------------------------------------------------------
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {"FILES_DIR": str(tmp_path / "files")}
+
+
+def _photo(color=(180, 90, 30)) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+    out = BytesIO()
+    Image.new("RGB", (1600, 1200), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _stored_files(app) -> list[str]:
+    import os
+    return sorted(name for _root, _dirs, names in os.walk(app.config["FILES_DIR"])
+                  for name in names)
+
+
+def _send_with_photos(client, write: dict, *photos, token=None):
+    from io import BytesIO
+    data = {**write, "photos": [(BytesIO(body), name) for name, body in photos]}
+    headers = {"X-CSRFToken": token} if token is not None else {}
+    return client.post("/offline/writes", data=data, headers=headers,
+                       content_type="multipart/form-data")
+
+
+def test_a_day_sent_offline_with_its_photos_reaches_the_foreman_with_them(app, login_as):
+    from app.models import EntryAttachment
+    placement = builders.placement()
+    client = login_as(placement.student)
+    write = _entry_write(placement, submit="1")
+    response = _send_with_photos(client, write, ("seam.jpg", _photo()),
+                                 ("weld.jpg", _photo((20, 90, 160))))
+    answer = response.get_json()
+    assert response.status_code == 200, answer
+    assert answer["outcome"] == "done" and "Приложено фото: 2" in answer["message"]
+    [entry] = _entries(placement)
+    assert entry.status == EntryStatus.SUBMITTED  # saved, the photos attached, then sent
+    files = db.session.scalars(select(EntryAttachment).where(
+        EntryAttachment.entry_id == entry.id)).all()
+    assert sorted(f.name for f in files) == ["seam.jpg", "weld.jpg"]
+    assert all(f.thumb_key for f in files) and len(_stored_files(app)) == 4
+    # The replay (the answer was lost on the way) attaches nothing twice.
+    again = _send_with_photos(client, write, ("seam.jpg", _photo()),
+                              ("weld.jpg", _photo((20, 90, 160)))).get_json()
+    assert again["replayed"] is True and again["outcome"] == "done"
+    assert db.session.scalar(select(func.count()).select_from(EntryAttachment)) == 2
+    # The foreman's review card shows them.
+    client.post("/logout")
+    mentor = login_as(placement.mentor)
+    queue = mentor.get("/review").get_data(as_text=True)
+    assert all(f"/diary/files/{f.id}/thumb" in queue for f in files)
+
+
+def test_a_photo_the_server_refuses_keeps_the_whole_day_on_the_phone(app, login_as):
+    placement = builders.placement()
+    client = login_as(placement.student)
+    response = _send_with_photos(client, _entry_write(placement, submit="1"),
+                                 ("seam.jpg", b"<html>not a photo</html>"))
+    answer = response.get_json()
+    assert response.status_code == 422 and answer["outcome"] == "refused"
+    assert "seam.jpg" in answer["message"]
+    assert _entries(placement) == [] and _stored_files(app) == []  # nothing half stored
+
+
+def test_photos_beyond_the_entry_limit_are_refused_and_no_file_is_left(app, login_as):
+    app.config["ATTACHMENT_MAX_PER_ENTRY"] = 1
+    placement = builders.placement()
+    client = login_as(placement.student)
+    response = _send_with_photos(client, _entry_write(placement),
+                                 ("a.jpg", _photo()), ("b.jpg", _photo((1, 2, 3))))
+    answer = response.get_json()
+    assert response.status_code == 422 and "не больше 1 файлов" in answer["message"]
+    assert _entries(placement) == [] and _stored_files(app) == []
+
+
+def test_photos_on_a_day_signed_meanwhile_are_a_conflict_and_nothing_is_attached(app, login_as):
+    placement = builders.placement()
+    entry = builders.entry(placement, MONDAY, status=EntryStatus.APPROVED)
+    db.session.commit()
+    client = login_as(placement.student)
+    response = _send_with_photos(client, _entry_write(placement, version=str(entry.version)),
+                                 ("late.jpg", _photo()))
+    assert response.status_code == 409 and response.get_json()["outcome"] == "conflict"
+    assert _stored_files(app) == []
+
+
+def test_a_write_above_the_request_cap_is_refused_in_json_and_stays_on_the_phone(app, login_as):
+    app.config["MAX_CONTENT_LENGTH"] = 50_000
+    placement = builders.placement()
+    client = login_as(placement.student)
+    response = _send_with_photos(client, _entry_write(placement), ("big.jpg", b"x" * 60_000))
+    assert response.status_code == 413
+    answer = response.get_json()
+    assert answer["outcome"] == "refused" and "осталась на телефоне" in answer["message"]
+    assert _entries(placement) == []
+
+
+def test_the_photo_limits_reach_the_phone_before_anything_is_taken(login_as):
+    placement = builders.placement()
+    client = login_as(placement.student)
+    page = client.get(f"/diary/{placement.id}").get_data(as_text=True)
+    assert 'data-max-bytes="5242880"' in page and 'data-per-entry="5"' in page
+    assert f'data-short="{MONDAY.strftime("%d.%m")}"' in page

@@ -5,15 +5,19 @@ same write racing each other cannot both run: the second fails on the key and ge
 answer. A conflict — the day signed or changed while the phone was offline — changes nothing
 and keeps what was typed beside what the server holds."""
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app.evidence.services import EvidenceLimits, add_attachments
 from app.extensions import db
+from app.files.uploads import AcceptedFile
 from app.models import DiaryEntry, EntryStatus, OfflineOutcome, OfflineWrite, Placement, User
 from app.practice.queries import week_entries
 from app.practice.services import DayInput, review_entries, save_week
@@ -76,10 +80,15 @@ def _conflict(entry: DiaryEntry | None, typed: TypedEntry) -> str | None:
 
 
 def write_entry(student: User, placement: Placement, typed: TypedEntry, *, key: str,
-                today: date, now: datetime) -> OfflineWrite:
-    """Save (and with `submit`, send) a day typed offline, once per key; a conflict changes
-    nothing and is answered in words. Raises KeyTaken and the diary's RuleViolation."""
-    write = _claim(student, key, ENTRY, typed.as_stored())
+                today: date, now: datetime, photos: Sequence[AcceptedFile] = (),
+                limits: EvidenceLimits | None = None) -> OfflineWrite:
+    """Save (and with `submit`, send) a day typed offline, with the photos taken for it, once
+    per key; a conflict changes nothing and is answered in words. Raises KeyTaken and the
+    diary's or the evidence's RuleViolation (then nothing of the write is kept)."""
+    stored = typed.as_stored()
+    if photos:
+        stored["photos"] = [photo.name for photo in photos]
+    write = _claim(student, key, ENTRY, stored)
     week = Week.of(typed.work_date)
     entry = week_entries(placement, week).get(typed.work_date)
     write.entry_id = entry.id if entry is not None else None
@@ -92,17 +101,36 @@ def write_entry(student: User, placement: Placement, typed: TypedEntry, *, key: 
     row = DayInput(typed.work_date, typed.hours, typed.activity,
                    entry.competency_id if entry is not None else None,
                    entry.version if entry is not None else None)
-    save_week(student, placement, week, [row],
-              submit_days=frozenset([typed.work_date]) if typed.submit else frozenset(),
-              today=today, now=now)
+    submit_days = frozenset([typed.work_date]) if typed.submit else frozenset()
+    if photos:
+        # Files go on a draft: the day is saved, the photos attached, and only then sent.
+        saved = _saved_with_photos(student, placement, week, row, photos, limits, today, now)
+        row = DayInput(typed.work_date, typed.hours, typed.activity, saved.competency_id,
+                       saved.version)
+    if submit_days or not photos:
+        save_week(student, placement, week, [row], submit_days=submit_days, today=today,
+                  now=now)
     saved = week_entries(placement, week).get(typed.work_date)
     write.entry_id = saved.id if saved is not None else None
     write.outcome = OfflineOutcome.DONE
     write.message = (_("Запись за %(date)s отправлена наставнику.", date=_day(typed.work_date))
                      if typed.submit else
                      _("Запись за %(date)s сохранена как черновик.", date=_day(typed.work_date)))
+    if photos:
+        write.message += " " + _("Приложено фото: %(count)s.", count=len(photos))
     db.session.flush()
     return write
+
+
+def _saved_with_photos(student: User, placement: Placement, week: Week, row: DayInput,
+                       photos: Sequence[AcceptedFile], limits: EvidenceLimits | None,
+                       today: date, now: datetime) -> DiaryEntry:
+    """The day saved as a draft with the phone's photos attached to it (all or none)."""
+    save_week(student, placement, week, [row], today=today, now=now)
+    saved = week_entries(placement, week)[row.work_date]
+    add_attachments(student, saved, list(photos),
+                    limits or EvidenceLimits.from_config(current_app.config))
+    return saved
 
 
 def approve_entry(mentor: User, entry: DiaryEntry, version: int | None, *, key: str,

@@ -12,9 +12,12 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import clock
 from app.extensions import csrf, db
+from app.files.storage import kept_on_commit
+from app.files.uploads import UploadLimits, accept_upload, megabytes
 from app.forms import INT_MAX
 from app.models import DiaryEntry, OfflineOutcome, OfflineWrite, Placement, Role, utcnow
 from app.offline import queries
@@ -144,10 +147,15 @@ def snapshot():
     return _answer(queries.snapshot(current_user, clock.today()))
 
 
-def _json_form(form_class):
+def _payload() -> dict | None:
+    """The queued write: JSON, or a form with the photos taken for the day (multipart)."""
+    if request.mimetype == "multipart/form-data":
+        return request.form.to_dict()
     payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _json_form(form_class, payload: dict):
     data = MultiDict({name: str(value) for name, value in payload.items()
                       if isinstance(value, str | int | float | bool) and value is not None})
     data.setdefault("csrf_token", request.headers.get("X-CSRFToken", ""))
@@ -172,11 +180,11 @@ def write():
     """Take one write queued on the phone: done once, a replay answered with the same outcome."""
     if not current_user.is_authenticated:
         return _signed_out()
-    payload = request.get_json(silent=True)
-    kind = payload.get("kind") if isinstance(payload, dict) else None
+    payload = _payload()
+    kind = payload.get("kind") if payload is not None else None
     forms = {ENTRY: QueuedEntryForm, APPROVAL: QueuedApprovalForm}
     form_class = forms.get(kind) if isinstance(kind, str) else None
-    form = _json_form(form_class) if form_class else None
+    form = _json_form(form_class, payload) if form_class and payload is not None else None
     if form is None:
         return _refused(_("Запись с телефона повреждена — отправить её нельзя."), 400)
     if not form.validate():
@@ -197,6 +205,14 @@ def write():
         # A copy of the same write got there first: answer as it was answered.
         db.session.rollback()
         return _stored(queries.stored_answer(current_user, key), replayed=True)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """A write above MAX_CONTENT_LENGTH is refused before it is read; the phone keeps it."""
+    return _refused(_("Фото к записи вместе больше %(mb)s МБ: запись осталась на телефоне. "
+                      "Уберите её и сохраните день с меньшим числом фото.",
+                      mb=megabytes(current_app.config.get("MAX_CONTENT_LENGTH") or 0)), 413)
 
 
 def _scoped(model, object_id: int):
@@ -231,8 +247,19 @@ def _write_entry(form: QueuedEntryForm, key: str) -> Response:
         return _not_found()
     typed = TypedEntry(placement.id, day, form.hours.data, form.activity.data,
                        form.version.data, form.submit.data == "1")
-    return _run(key, ENTRY, typed.as_stored(), lambda: write_entry(
-        current_user, placement, typed, key=key, today=clock.today(), now=utcnow()))
+    uploads = [f for f in request.files.getlist("photos") if f and f.filename]
+
+    def act() -> OfflineWrite:
+        if not uploads:
+            return write_entry(current_user, placement, typed, key=key, today=clock.today(),
+                               now=utcnow())
+        limits = UploadLimits.from_config(current_app.config)
+        photos = [accept_upload(upload, limits) for upload in uploads]
+        with kept_on_commit(db.session):  # a refusal or a failed commit deletes the files
+            return write_entry(current_user, placement, typed, key=key, today=clock.today(),
+                               now=utcnow(), photos=photos)
+
+    return _run(key, ENTRY, typed.as_stored(), act)
 
 
 def _approve(form: QueuedApprovalForm, key: str) -> Response:

@@ -1,21 +1,30 @@
-"""Works without signal, in Chromium's offline mode: a trainee types a day with no connection,
-the phone keeps it ("on the phone, not sent"), the service worker shows the offline shell on a
-reload; back online the day is sent, and the foreman — signing it offline in turn — sees it."""
+"""Works without signal, in Chromium's offline mode: a trainee types a day and photographs the
+work with no connection, the phone keeps both ("on the phone, not sent"), the service worker
+shows the offline shell on a reload; back online the day is sent with its photo, and the
+foreman — signing it offline in turn — sees both."""
 
 from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import ExifTags, Image
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import DiaryEntry, EntryStatus, OfflineWrite
+from app.models import DiaryEntry, EntryAttachment, EntryStatus, OfflineWrite
 from app.practice.weeks import Week
 from tests import builders
 from tests.browser.steps import sign_in, sign_out
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def files_dir(monkeypatch, tmp_path):
+    """The live server's photos go to the test's folder, not to instance/."""
+    monkeypatch.setenv("FILES_DIR", str(tmp_path / "files"))
+    return tmp_path / "files"
 
 WORKER_READY = """async () => {
   const registration = await navigator.serviceWorker.ready;
@@ -53,8 +62,17 @@ def _ready_offline(page: Page, role: str) -> None:
     assert page.evaluate(SNAPSHOT_KEPT, role)
 
 
+def _photo(path) -> str:
+    """A photo as a phone's camera would hand it over (big, with its maker's metadata)."""
+    image = Image.new("RGB", (3000, 2000), (170, 95, 40))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "ShopPhone"
+    image.save(path, "JPEG", exif=exif.tobytes())
+    return str(path)
+
+
 def test_a_day_typed_offline_is_kept_sent_when_online_and_signed_by_the_foreman(
-        page: Page, live_server):
+        page: Page, live_server, tmp_path):
     placement = builders.placement()
     db.session.commit()
     monday = Week.of(date.today()).monday
@@ -67,13 +85,17 @@ def test_a_day_typed_offline_is_kept_sent_when_online_and_signed_by_the_foreman(
     page.goto(f"{live_server}/diary/{placement.id}")
     _ready_offline(page, "student")
 
-    # No signal: the day is typed and "sent" — it stays on the phone.
+    # No signal: the day is typed, a photo taken, and "sent" — it all stays on the phone.
     page.context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
     page.get_by_label(f"Часы {day}").fill("6")
     page.get_by_label(f"Что сделано {day}").fill(text)
+    page.get_by_label(f"Фото к записи {day}").set_input_files(_photo(tmp_path / "seam.jpg"))
     page.get_by_role("button", name=f"Отправить день {day}").click()
     panel = page.locator("[data-offline-panel]")
     expect(panel).to_contain_text("на телефоне, не отправлено")
+    expect(panel).to_contain_text("фото: 1")
+    page.screenshot(path="test-results/offline-diary-photo.png", full_page=True)
     expect(page.get_by_text("Нет связи: сохранено на телефоне")).to_be_visible()
     assert _entry(placement) is None
 
@@ -93,6 +115,9 @@ def test_a_day_typed_offline_is_kept_sent_when_online_and_signed_by_the_foreman(
     entry = _entry(placement)
     assert entry is not None and entry.status == EntryStatus.SUBMITTED
     assert entry.activity == text and entry.minutes == 360
+    [photo] = db.session.scalars(select(EntryAttachment).where(
+        EntryAttachment.entry_id == entry.id)).all()
+    assert photo.name == "seam.jpg" and max(photo.width, photo.height) <= 2048
     page.goto(f"{live_server}/diary/{placement.id}")
     expect(page.locator(f"[data-date='{monday.isoformat()}']")).to_contain_text(text)
     sign_out(page)
@@ -108,6 +133,7 @@ def test_a_day_typed_offline_is_kept_sent_when_online_and_signed_by_the_foreman(
     sign_in(page, live_server, placement.mentor.email, name=placement.mentor.full_name)
     page.goto(f"{live_server}/review")
     expect(page.get_by_text(text)).to_be_visible()
+    expect(page.get_by_role("img", name="Фото: seam.jpg")).to_be_visible()
     _ready_offline(page, "mentor")
     page.context.set_offline(True)
     page.get_by_role("button", name=f"Подписать {day}", exact=True).click()

@@ -1,7 +1,8 @@
 // Works without signal. Registers the service worker; keeps the trainee's current week or the
 // foreman's queue on the phone (IndexedDB through `idb`, vendored); without a connection the
 // diary's and the review queue's forms are kept on the phone as queued writes, each with a key
-// made once, and sent when the connection returns. Every page works without this script.
+// made once, and sent when the connection returns — with the photos taken for the day, made
+// smaller on the phone first. Every page works without this script.
 (() => {
   const textsEl = document.getElementById("offline-texts");
   if (!textsEl || !window.idb || !window.indexedDB) return;
@@ -66,20 +67,22 @@
     await db.clear("snapshot");
   }
 
-  async function queue(kind, payload, label) {
+  async function queue(kind, payload, label, photos = []) {
     const user = await owner();
     if (!user) return;
     const write = {
-      key: newKey(), user, kind, payload, label, status: "pending", created: Date.now(),
+      key: newKey(), user, kind, payload, label, photos, status: "pending", created: Date.now(),
     };
     const db = await dbReady;
     if (kind === "entry") {
-      // A day typed again before it was sent: the newer text replaces the one not yet sent.
+      // A day typed again before it was sent: the newer text replaces the one not yet sent,
+      // and the photos taken for it stay with it.
       for (const older of await writesOf(user)) {
         if (older.kind === "entry" && older.status === "pending"
             && older.payload.placement === payload.placement
             && older.payload.work_date === payload.work_date) {
           write.payload.submit = payload.submit || older.payload.submit;
+          write.photos = [...(older.photos || []), ...photos];
           await db.delete("writes", older.key);
         }
       }
@@ -87,6 +90,74 @@
     await db.put("writes", write);
     await render();
     sync();
+  }
+
+  // --- photos taken without signal ------------------------------------------------------------
+
+  const LIMITS = {
+    bytes: Number(T.maxBytes) || 0,
+    side: Number(T.maxSide) || 2048,
+    perEntry: Number(T.perEntry) || 0,
+    request: Number(T.maxRequest) || 0,
+  };
+
+  // A photo made as small as the server would keep it (longest side capped, re-encoded as
+  // JPEG, which also drops the camera's location data); the file itself if the phone can't.
+  async function shrink(file) {
+    try {
+      const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+      const scale = Math.min(1, LIMITS.side / Math.max(bitmap.width, bitmap.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+      canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+      canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
+      const blob = await new Promise((resolve) => { canvas.toBlob(resolve, "image/jpeg", 0.85); });
+      if (blob) return { name: file.name.replace(/\.[^.]*$/, "") + ".jpg", blob };
+    } catch (error) { /* not a picture the phone can read: the server judges it */ }
+    return { name: file.name, blob: file };
+  }
+
+  // The photos chosen for a day, checked against the limits before they are kept; null (and
+  // the reason shown beside the field) if they can't all go with the day.
+  async function photosOf(field, waiting = []) {
+    const input = field && field.querySelector("input[type=file]");
+    const error = field && field.querySelector("[data-offline-photo-error]");
+    if (!input || !input.files.length) return [];
+    const photos = [];
+    for (const file of input.files) photos.push(await shrink(file));
+    const all = [...waiting, ...photos];
+    const total = all.reduce((sum, photo) => sum + photo.blob.size, 0);
+    const big = photos.find((photo) => LIMITS.bytes && photo.blob.size > LIMITS.bytes);
+    let message = "";
+    if (big) message = fill(T.photoTooBig, { name: big.name });
+    else if (LIMITS.perEntry && all.length > LIMITS.perEntry) message = T.photoTooMany;
+    else if (LIMITS.request && total > LIMITS.request - 65536) message = T.photoTooMuch;
+    if (error) { error.textContent = message; error.hidden = !message; }
+    if (message) return null;
+    input.value = "";
+    return photos;
+  }
+
+  async function waitingPhotos(placement, day) {
+    const user = await owner();
+    if (!user) return [];
+    const pending = (await writesOf(user)).find((w) => w.kind === "entry"
+      && w.status === "pending" && w.payload.placement === placement
+      && w.payload.work_date === day);
+    return (pending && pending.photos) || [];
+  }
+
+  function photoField(id, short) {
+    const input = el("input", { id, type: "file", class: "field__input", accept: "image/*",
+      capture: "environment", multiple: "", "aria-describedby": `${id}-hint` });
+    return el("div", { class: "field offline-photos", "data-offline-photos": "" },
+      el("label", { class: "field__label", for: id }, T.photos,
+        el("span", { class: "visually-hidden" }, ` ${short}`)),
+      input,
+      el("p", { class: "field__hint", id: `${id}-hint` }, T.photoHint),
+      el("p", { class: "field__error", role: "alert", hidden: "",
+        "data-offline-photo-error": "" }));
   }
 
   // --- sending ----------------------------------------------------------------------------------
@@ -100,13 +171,25 @@
     return answer.user;
   }
 
+  // The write as the server takes it: JSON, or a form carrying the day's photos.
+  function bodyOf(write) {
+    const fields = { key: write.key, kind: write.kind, ...write.payload };
+    if (!(write.photos || []).length) {
+      return { body: JSON.stringify(fields), headers: { "Content-Type": "application/json" } };
+    }
+    const form = new FormData();
+    Object.entries(fields).forEach(([name, value]) => form.append(name, value));
+    write.photos.forEach((photo) => form.append("photos", photo.blob, photo.name));
+    return { body: form, headers: {} };
+  }
+
   async function send(write) {
-    const body = JSON.stringify({ key: write.key, kind: write.kind, ...write.payload });
     for (let attempt = 0; attempt < 2; attempt += 1) {
+      const { body, headers } = bodyOf(write);
       const response = await fetch("/offline/writes", {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+        headers: { ...headers, "X-CSRFToken": token },
         body,
       });
       let answer = {};
@@ -205,7 +288,9 @@
   function writeItem(write) {
     const item = el("li", { class: `offline-write offline-write--${write.status}`,
       "data-offline-write": write.key });
-    item.append(el("span", { class: "offline-write__label" }, write.label || ""), " — ",
+    const photos = (write.photos || []).length;
+    item.append(el("span", { class: "offline-write__label" }, write.label || ""),
+      photos ? ` · ${fill(T.photoCount, { count: photos })}` : "", " — ",
       el("strong", { class: "offline-write__status" }, STATUS_TEXT()[write.status]));
     if (write.message && write.status !== "pending") {
       item.append(el("p", { class: "offline-write__message" }, write.message));
@@ -226,6 +311,16 @@
         render();
       });
       item.append(discard);
+      if (write.status === "refused" && photos) {
+        // A photo the server would not take: the day can still go, as a new write, without it.
+        const without = el("button", { type: "button", class: "button button--small" },
+          T.withoutPhotos);
+        without.addEventListener("click", async () => {
+          await (await dbReady).delete("writes", write.key);
+          await queue(write.kind, { ...write.payload }, write.label);
+        });
+        item.append(" ", without);
+      }
     }
     return item;
   }
@@ -262,11 +357,34 @@
     return fill(T.entryLabel, { day: heading ? heading.textContent.trim() : section.dataset.date });
   }
 
+  // Without signal each open day of the week also takes photos from the camera; they go with
+  // the day when it is saved (online the page's own "Photos and documents" link does that).
+  function offerPhotos(form) {
+    form.querySelectorAll(".diary-day--open[data-date]").forEach((section) => {
+      let field = section.querySelector("[data-offline-photos]");
+      if (!field) {
+        const heading = section.querySelector("h3");
+        field = photoField(`offline-photos-${section.dataset.date}`,
+          section.dataset.short || (heading ? heading.textContent.trim() : ""));
+        const activity = section.querySelector("textarea");
+        const after = activity ? activity.closest(".field") : null;
+        if (after) after.after(field); else section.append(field);
+      }
+      const chosen = field.querySelector("input[type=file]").files.length > 0;
+      field.hidden = navigator.onLine && !chosen;
+    });
+  }
+
   function catchDiary(form) {
     const match = (form.getAttribute("action") || "").match(/\/diary\/(\d+)/);
     if (!match) return;
+    offerPhotos(form);
+    window.addEventListener("offline", () => offerPhotos(form));
+    window.addEventListener("online", () => offerPhotos(form));
     form.addEventListener("submit", async (event) => {
-      if (navigator.onLine) return;
+      const chosen = [...form.querySelectorAll("[data-offline-photos] input[type=file]")]
+        .some((input) => input.files.length > 0);
+      if (navigator.onLine && !chosen) return;
       event.preventDefault();
       const submitter = event.submitter || {};
       const all = submitter.name === "submit_week";
@@ -280,12 +398,17 @@
         const changed = hoursInput.value !== hoursInput.defaultValue
           || activity.value !== activity.defaultValue;
         const submit = all || (submitter.name === "submit_day" && submitter.value === day);
-        if (!hoursInput.value.trim() || !activity.value.trim() || !(changed || submit)) continue;
+        const field = section.querySelector("[data-offline-photos]");
+        const picked = field && field.querySelector("input[type=file]").files.length > 0;
+        if (!hoursInput.value.trim() || !activity.value.trim()
+            || !(changed || submit || picked)) continue;
+        const photos = await photosOf(field, await waitingPhotos(match[1], day));
+        if (photos === null) continue; // the reason is shown beside the photos
         await queue("entry", {
           placement: match[1], work_date: day, hours: hoursInput.value.trim(),
           activity: activity.value.trim(), version: version ? version.value : "",
           submit: submit ? "1" : "",
-        }, dayLabel(section));
+        }, dayLabel(section), photos);
         hoursInput.defaultValue = hoursInput.value;
         activity.defaultValue = activity.value;
         queued += 1;
@@ -353,13 +476,17 @@
         hoursInput.value = String(day.entry.hours);
         activity.value = day.entry.activity;
       }
+      const photoBox = photoField(`${id}-photos`, day.short);
       const save = (submit) => async () => {
         if (!hoursInput.value.trim() || !activity.value.trim()) return;
+        const placement = String(snapshot.placement.id);
+        const photos = await photosOf(photoBox, await waitingPhotos(placement, day.date));
+        if (photos === null) return; // the reason is shown beside the photos
         await queue("entry", {
-          placement: String(snapshot.placement.id), work_date: day.date,
+          placement, work_date: day.date,
           hours: hoursInput.value.trim(), activity: activity.value.trim(),
           version: day.entry ? String(day.entry.version) : "", submit: submit ? "1" : "",
-        }, fill(T.entryLabel, { day: day.label }));
+        }, fill(T.entryLabel, { day: day.label }), photos);
         notice(T.queued);
       };
       const saveButton = el("button", { type: "button", class: "button" }, T.save);
@@ -372,6 +499,7 @@
           T.hours, el("span", { class: "visually-hidden" }, ` ${day.short}`)), hoursInput),
         el("div", { class: "field" }, el("label", { class: "field__label", for: activity.id },
           T.activity, el("span", { class: "visually-hidden" }, ` ${day.short}`)), activity),
+        photoBox,
         el("p", { class: "offline-shell__actions" }, saveButton, " ", sendButton),
       );
     }
