@@ -1,7 +1,7 @@
 """Placements: the form, every rule and refusal, the status flow, scoping, lists and exports."""
 
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -239,18 +239,25 @@ def test_implausible_years_are_refused(app, overrides, field, message):
     assert _draft(w, end_date=date(2031, 9, 1)).id  # five years exactly is fine
 
 
-def test_termination_date_is_not_in_the_future_nor_before_the_draft_was_made(app):
+def test_an_agreement_in_force_is_not_terminated_by_the_college_alone(app):
+    """Termination of an active agreement is a change request the enterprise approves."""
     w = world()
     active = builders.placement(w.student, w.mentor, start=START)
     with pytest.raises(RuleViolation) as refusal:
-        services.terminate_placement(w.coordinator, active, TODAY + timedelta(days=1), "x",
+        services.terminate_placement(w.coordinator, active, TODAY, "Закрытие цеха",
                                      today=TODAY)
-    assert refusal.value.field == "on" and "позже сегодняшнего дня" in refusal.value.message
-    with pytest.raises(RuleViolation, match="в пределах срока договора"):
-        services.terminate_placement(w.coordinator, active, START - timedelta(days=1), "x",
-                                     today=TODAY)
+    assert "по согласию сторон" in refusal.value.message
+    assert (active.status, active.terminated_on) == (PlacementStatus.ACTIVE, None)
+
+
+def test_withdrawal_date_is_not_in_the_future_nor_before_the_draft_was_made(app):
+    w = world()
     draft = _draft(w, student_id=builders.student(w.group).id)
     made = draft.created_at.date()
+    with pytest.raises(RuleViolation) as refusal:
+        services.terminate_placement(w.coordinator, draft, made + timedelta(days=2), "x",
+                                     today=made + timedelta(days=1))
+    assert refusal.value.field == "on" and "позже сегодняшнего дня" in refusal.value.message
     with pytest.raises(RuleViolation) as refusal:
         services.terminate_placement(w.coordinator, draft, made - timedelta(days=1), "x",
                                      today=made)
@@ -299,6 +306,7 @@ def test_completion_needs_a_submitted_final_assessment(app):
         (PlacementStatus.COMPLETED, "activate"),
         (PlacementStatus.DRAFT, "complete"),
         (PlacementStatus.TERMINATED, "complete"),
+        (PlacementStatus.ACTIVE, "terminate"),
         (PlacementStatus.COMPLETED, "terminate"),
         (PlacementStatus.TERMINATED, "terminate"),
         (PlacementStatus.ACTIVE, "update"),
@@ -386,29 +394,45 @@ def test_refused_activation_is_shown_and_writes_nothing(login_as):
     assert (refused.action, refused.changes["attempted"][1]) == ("refused", "activated")
 
 
-def test_termination_needs_reason_and_date_in_term(login_as):
+def test_withdrawing_a_draft_needs_a_reason_and_a_date_not_ahead(login_as):
     w = world()
-    placement = builders.placement(w.student, w.mentor, start=START)
+    draft = _draft(w)
+    draft.created_at = datetime(2026, 9, 1, 9, 0)  # drafted before the frozen day
     client = login_as(w.coordinator)
-    response = client.post(f"/placements/{placement.id}/terminate",
+    page = client.get(f"/placements/{draft.id}").get_data(as_text=True)
+    assert "Отозвать проект договора" in page
+    response = client.post(f"/placements/{draft.id}/terminate",
                            data={"on": TODAY.isoformat(), "reason": ""})
     assert response.status_code == 422
     assert "Укажите причину расторжения." in response.get_data(as_text=True)
-    response = client.post(f"/placements/{placement.id}/terminate",
-                           data={"on": "2026-08-31", "reason": "Закрытие цеха"})
-    assert "в пределах срока договора" in response.get_data(as_text=True)
-    response = client.post(f"/placements/{placement.id}/terminate",
-                           data={"on": "2099-01-01", "reason": "Закрытие цеха"})
+    response = client.post(f"/placements/{draft.id}/terminate",
+                           data={"on": "2099-01-01", "reason": "Студент отказался"})
     assert "Дата расторжения не может быть позже сегодняшнего дня" in response.get_data(
         as_text=True)
-    response = client.post(f"/placements/{placement.id}/terminate",
-                           data={"on": TODAY.isoformat(), "reason": "<b>Закрытие</b> цеха"},
+    response = client.post(f"/placements/{draft.id}/terminate",
+                           data={"on": TODAY.isoformat(), "reason": "<b>Студент</b> отказался"},
                            follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "Договор расторгнут." in page and "&lt;b&gt;Закрытие&lt;/b&gt; цеха" in page
+    assert "Проект договора отозван." in page and "&lt;b&gt;Студент&lt;/b&gt; отказался" in page
     db.session.expire_all()
-    stored = db.session.get(Placement, placement.id)
+    stored = db.session.get(Placement, draft.id)
     assert (stored.status, stored.terminated_on) == (PlacementStatus.TERMINATED, TODAY)
+
+
+def test_an_active_agreement_page_sends_termination_to_the_change_requests(login_as):
+    w = world()
+    placement = builders.placement(w.student, w.mentor, start=START)
+    client = login_as(w.coordinator)
+    page = client.get(f"/placements/{placement.id}").get_data(as_text=True)
+    assert "Отозвать проект договора" not in page and 'href="#changes"' in page
+    assert 'id="changes"' in page
+    response = client.post(f"/placements/{placement.id}/terminate",
+                           data={"on": TODAY.isoformat(), "reason": "Закрытие цеха"})
+    assert response.status_code == 302 and response.location.endswith("#changes")
+    page = client.get(response.location).get_data(as_text=True)
+    assert "по согласию сторон" in page
+    db.session.expire_all()
+    assert db.session.get(Placement, placement.id).status == PlacementStatus.ACTIVE
 
 
 def test_edit_form_changes_a_draft_only(login_as):

@@ -224,13 +224,18 @@ def complete_placement(actor: User, placement: Placement, today: date) -> Placem
 
 def terminate_placement(actor: User, placement: Placement, on: date | None,
                         reason: str, today: date) -> Placement:
-    """End a draft or active placement early, with the date and the reason.
+    """Withdraw a draft (the parties never bound themselves), with the date and the reason.
 
-    The date is not in the future; for an active placement it lies within the term, for a draft
-    (which may never have started) it is not before the day the draft was made."""
+    An agreement in force is ended only by agreement of the parties: a termination request
+    that the other party approves (`placements.changes`). The date is not in the future nor
+    before the day the draft was made."""
     _require_coordinator_of(actor, placement.college_id)
     _read_again_locked(placement)
-    if placement.status not in (PlacementStatus.DRAFT, PlacementStatus.ACTIVE):
+    if placement.status == PlacementStatus.ACTIVE:
+        raise RuleViolation(_(
+            "Действующий договор расторгается по согласию сторон: предложите расторжение в "
+            "разделе «Изменения договора» — оно вступит в силу, когда предприятие его одобрит."))
+    if placement.status != PlacementStatus.DRAFT:
         raise RuleViolation(
             _("Договор в статусе «%(status)s» расторгнуть нельзя.",
               status=label(placement.status))
@@ -248,16 +253,8 @@ def terminate_placement(actor: User, placement: Placement, on: date | None,
               today=_day(today)),
             "on",
         )
-    if placement.status == PlacementStatus.ACTIVE and not (
-        placement.start_date <= on <= placement.end_date
-    ):
-        raise RuleViolation(
-            _("Дата расторжения должна быть в пределах срока договора (%(start)s – %(end)s).",
-              start=_day(placement.start_date), end=_day(placement.end_date)),
-            "on",
-        )
     created_on = placement.created_at.date() if placement.created_at else None
-    if placement.status == PlacementStatus.DRAFT and created_on and on < created_on:
+    if created_on and on < created_on:
         raise RuleViolation(
             _("Дата расторжения не может быть раньше дня составления договора (%(day)s).",
               day=_day(created_on)),

@@ -205,13 +205,15 @@ def terminate(placement_id: int):
         except RuleViolation as refusal:
             db.session.rollback()
             target = getattr(form, refusal.field or "", None)
-            if target is not None:
-                target.errors = [*target.errors, refusal.message]
-            else:
-                form.form_errors.append(refusal.message)
+            if target is None:
+                # Not about what was typed (an agreement in force, say): the page says why.
+                flash(refusal.message, "error")
+                return redirect(url_for("placements.show", placement_id=placement_id)
+                                + "#changes")
+            target.errors = [*target.errors, refusal.message]
         else:
             db.session.commit()
-            flash(_("Договор расторгнут."), "success")
+            flash(_("Проект договора отозван."), "success")
             return redirect(url_for("placements.show", placement_id=placement_id))
     return show(placement_id, termination=form), 422
 
