@@ -247,3 +247,36 @@ def test_the_regional_world_has_the_articles_figures(app):
         .group_by(MentorProfile.user_id, MentorProfile.trainee_cap)
         .having(func.count() > MentorProfile.trainee_cap)).all()
     assert over_cap == []
+
+
+def test_the_world_moves_by_whole_weeks_to_the_day_it_is_loaded(app, frozen_clock):
+    """Loaded on Wednesday 17 Feb 2027, the diaries run up to the Friday before, every weekday
+    stays a weekday, nothing lies ahead of the load day, birth dates (and IINs) stay, the
+    audit's own dates move with the rows, and the audit chain still verifies."""
+    from app.audit_chain import verify
+    from app.demo.calendar import shift_to
+    from app.domain.identifiers import birth_date_from_iin
+    from app.models import AuditEvent
+
+    assert shift_to(date(2026, 12, 1)).days == 0  # the suite's frozen Tuesday: as built
+    assert shift_to(date(2026, 12, 5)).days == 7  # a Saturday: that week's Friday is full
+    load_day = date(2027, 2, 17)
+    frozen_clock.move_to(datetime(2027, 2, 17, 6, 0))
+    load_world("small")  # the region's today, from the one clock
+    db.session.commit()
+    rows = db.session.execute(
+        select(DiaryEntry.work_date, DiaryEntry.minutes, StudentProfile.birth_date)
+        .join(Placement, DiaryEntry.placement_id == Placement.id)
+        .join(StudentProfile, StudentProfile.user_id == Placement.student_id)).all()
+    assert max(day for day, _m, _b in rows) == date(2027, 2, 12)  # the Friday before
+    assert all(day.weekday() < 5 and minutes <= max_minutes(born, day)
+               for day, minutes, born in rows)
+    assert db.session.scalar(select(func.max(AuditEvent.created_at))).date() <= load_day
+    assert all(birth_date_from_iin(p.iin) == p.birth_date
+               for p in db.session.scalars(select(StudentProfile)))
+    terminated = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "terminated")).first()
+    placement = db.session.get(Placement, terminated.object_id)
+    assert terminated.changes["terminated_on"][1] == placement.terminated_on.isoformat()
+    assert placement.terminated_on == date(2027, 1, 1)  # 16 Oct 2026, eleven weeks on
+    assert list(verify(db.session.connection())) == []

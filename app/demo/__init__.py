@@ -1,11 +1,13 @@
 """The demo world: fictional people and organisations in real towns of East Kazakhstan,
 in three sizes — small (every feature to show and test), region and national (benchmarks).
 
-Everything is drawn from one `random.Random(seed)` and a fixed date (calendar.TODAY), so a seed
-always gives the same world; rows go in through bulk inserts with ids given up front.
+Everything is drawn from one `random.Random(seed)` on a fixed calendar (calendar.TODAY), so a
+seed always gives the same world, and moved as it is written by whole weeks to the day it is
+loaded; rows go in through bulk inserts with ids given up front.
 """
 
 import random
+from datetime import date
 
 from app.demo.writer import BulkWriter, empty_all_tables, is_empty
 from app.extensions import db
@@ -28,11 +30,15 @@ def empty_database() -> None:
     empty_all_tables(db.session.connection())
 
 
-def load_world(scale: str = "small", seed: int = 2025) -> dict[str, int]:
-    """Fill the current app's (empty) database with a demo world; returns rows per table.
+def load_world(scale: str = "small", seed: int = 2025,
+               load_day: date | None = None) -> dict[str, int]:
+    """Fill the current app's (empty) database with a demo world, moved by whole weeks to be
+    current on `load_day` (the region's today by default); returns rows per table.
 
     Needs an app context; the caller commits.
     """
+    from app import clock
+    from app.demo.calendar import shift_to
     from app.demo.scale import NATIONAL, REGION, build_scaled
     from app.demo.small import build_small
     from app.demo.world import World
@@ -42,7 +48,7 @@ def load_world(scale: str = "small", seed: int = 2025) -> dict[str, int]:
     connection = db.session.connection()
     if not is_empty(connection):
         raise ValueError("the database is not empty: the demo world needs an empty one")
-    writer = BulkWriter(connection)
+    writer = BulkWriter(connection, shift=shift_to(load_day or clock.today()))
     # Argon2 is slow on purpose: hash the shared password once for every account.
     world = World(writer, random.Random(seed), hash_password(DEMO_PASSWORD))
     small = build_small(world)

@@ -1,4 +1,11 @@
-"""The demo world's fixed clock: working days, daily working-time caps, stable timestamps."""
+"""The demo world's clock: working days, daily working-time caps, stable timestamps.
+
+The world is built on a fixed calendar (so a seed always gives the same world) and then moved,
+as it is written, by whole weeks to the day it is loaded: its last working day becomes the last
+weekday before the load day, so the current week and the risk flags look as they would on a
+real Tuesday or Saturday. Weekdays, working-day patterns and the intervals between events stay
+as they were; birth dates (and so the IINs and ages at the start) do not move.
+"""
 
 from datetime import date, datetime, time, timedelta
 
@@ -12,6 +19,20 @@ ACADEMIC_YEAR_START = date(2026, 9, 1)
 ACADEMIC_YEAR_END = date(2027, 6, 30)
 LAST_WORKDAY = date(2026, 11, 27)
 GRADUATION_DAY = date(2025, 6, 30)
+
+
+def last_weekday_before(day: date) -> date:
+    """The last Monday-to-Friday date strictly before a day."""
+    day -= timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def shift_to(load_day: date) -> timedelta:
+    """How far the world moves (whole weeks, either way) to be current on the load day."""
+    weeks = (last_weekday_before(load_day) - LAST_WORKDAY).days // 7
+    return timedelta(weeks=weeks)
 
 
 def weekdays(first: date, last: date) -> list[date]:

@@ -1,18 +1,23 @@
 """Bulk writing of the demo world: precomputed ids, rows buffered per table and written in
 chunks — SQLAlchemy Core executemany, or COPY on PostgreSQL — parents always before children."""
 
+import re
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Connection, DateTime, Table, func, select, text
+from sqlalchemy import JSON, Connection, Date, DateTime, Table, func, select, text
 
 from app.audit_chain import link_rows, reset_head
 from app.demo.calendar import NOW
 from app.models import BOOKKEEPING_TABLES, Base
 
 CHUNK_ROWS = 20_000
+# What stays where it is when the world moves to the load day: a person's birth date.
+UNMOVED = {("student_profiles", "birth_date")}
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _column_defaults(table: Table) -> dict[str, Any]:
@@ -31,6 +36,19 @@ def _column_defaults(table: Table) -> dict[str, Any]:
     return defaults
 
 
+def _moved(value: Any, shift: timedelta) -> Any:
+    """A value moved in time: dates and timestamps, and ISO days inside JSON (the audit's)."""
+    if isinstance(value, date | datetime):
+        return value + shift
+    if isinstance(value, str) and ISO_DAY.match(value):
+        return (date.fromisoformat(value) + shift).isoformat()
+    if isinstance(value, list):
+        return [_moved(item, shift) for item in value]
+    if isinstance(value, dict):
+        return {key: _moved(item, shift) for key, item in value.items()}
+    return value
+
+
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
@@ -38,9 +56,15 @@ def _plain(value: Any) -> Any:
 class BulkWriter:
     """Collects rows with ids given up front and writes them in dependency order."""
 
-    def __init__(self, connection: Connection, chunk_rows: int = CHUNK_ROWS) -> None:
+    def __init__(self, connection: Connection, chunk_rows: int = CHUNK_ROWS,
+                 shift: timedelta = timedelta(0)) -> None:
         self.connection = connection
         self.chunk_rows = chunk_rows
+        self.shift = shift  # how far every date moves (calendar.shift_to the load day)
+        self.moving = {t.name: [c.name for c in t.columns
+                                if isinstance(c.type, Date | DateTime | JSON)
+                                and (t.name, c.name) not in UNMOVED]
+                       for t in Base.metadata.sorted_tables}
         self.tables = list(Base.metadata.sorted_tables)
         self.defaults = {t.name: _column_defaults(t) for t in self.tables}
         self.columns = {t.name: [c.name for c in t.columns] for t in self.tables}
@@ -62,6 +86,10 @@ class BulkWriter:
         if len(row) != len(self.defaults[table]):
             unknown = set(values) - set(self.defaults[table])
             raise KeyError(f"{table}: unknown columns {sorted(unknown)}")
+        if self.shift:
+            for name in self.moving[table]:
+                if row[name] is not None:
+                    row[name] = _moved(row[name], self.shift)
         self.buffers[table].append(row)
         self.buffered += 1
         if self.buffered >= self.chunk_rows:
