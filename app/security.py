@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from app import clock
 from app.extensions import db, login_manager
@@ -155,9 +155,15 @@ def _attachments_of(user: User) -> ColumnElement[bool]:
 
 
 def _assessments_of(user: User) -> ColumnElement[bool]:
+    """A draft is its mentor's working copy: everyone else sees an assessment once submitted
+    (the admin too), and only of the placements they see."""
+    shown = Assessment.submitted_at.is_not(None)
+    if user.role == Role.MENTOR:
+        shown = or_(shown, Assessment.placement_id.in_(
+            select(Placement.id).where(Placement.mentor_id == user.id)))
     if user.role == Role.ADMIN:
-        return true()
-    return Assessment.placement_id.in_(_visible_placement_ids(user))
+        return shown
+    return and_(Assessment.placement_id.in_(_visible_placement_ids(user)), shown)
 
 
 def _users_of(user: User) -> ColumnElement[bool]:

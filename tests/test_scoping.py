@@ -140,3 +140,28 @@ def test_server_error_page_shows_no_stack_trace(guarded_app, client):
     page = response.get_data(as_text=True)
     assert "Что-то пошло не так" in page
     assert "kaboom" not in page and "Traceback" not in page
+
+
+def test_a_draft_assessment_is_in_its_mentors_scope_only(app):
+    """The draft rule lives in the Assessment scope, so any read through it keeps drafts the
+    mentor's own working copy; once submitted, everyone who sees the placement sees it."""
+    from app.models import Assessment
+    from tests import builders_outcomes
+
+    placement = builders.placement()
+    draft = builders_outcomes.assessment(placement)
+    draft.submitted_at = None
+    db.session.flush()
+    readers = {
+        "mentor": placement.mentor, "coordinator": builders.coordinator(placement.college),
+        "employer": builders.employer(placement.enterprise), "student": placement.student,
+        "admin": builders.admin(), "deputy": builders.mentor(placement.enterprise),
+    }
+    seen = {name: db.session.scalar(scoped(Assessment, user).where(
+        Assessment.id == draft.id)) is not None for name, user in readers.items()}
+    assert seen == {"mentor": True, "coordinator": False, "employer": False,
+                    "student": False, "admin": False, "deputy": False}
+    draft.submitted_at = draft.created_at
+    db.session.flush()
+    assert all(db.session.scalar(scoped(Assessment, user).where(Assessment.id == draft.id))
+               for name, user in readers.items() if name != "deputy")

