@@ -328,6 +328,15 @@ def get_scoped_or_404(model: type[M], object_id: int, user: User | None = None) 
     return found
 
 
+# --- whose college it is -------------------------------------------------------------------------
+
+def is_college_coordinator(user: User, college_id: int | None) -> bool:
+    """Whether the user is a coordinator of this college (the one test every college action's
+    predicate starts from)."""
+    return (user.role == Role.COORDINATOR and college_id is not None
+            and user.college_id == college_id)
+
+
 # --- who may manage an enterprise's data and staff ----------------------------------------------
 # An employer sees every college's trainees at the enterprise, so the enterprise's staff and data
 # belong to the enterprise once its HR has signed in; a coordinator only prepares them until then.

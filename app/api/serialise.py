@@ -18,9 +18,9 @@ from app.models import (
     GraduateOutcome,
     Group,
     Placement,
-    Role,
     User,
 )
+from app.security import is_college_coordinator
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -50,7 +50,7 @@ def may_see_iin(viewer: User, student: User) -> bool:
     """The trainee themself and their college's coordinator; everyone else sees it masked."""
     if viewer.id is not None and viewer.id == student.id:
         return True
-    return viewer.role == Role.COORDINATOR and viewer.college_id == student.college_id
+    return is_college_coordinator(viewer, student.college_id)
 
 
 def student(s: User, viewer: User) -> dict:

@@ -21,6 +21,7 @@ from app.models import (
     User,
 )
 from app.rules import RuleViolation
+from app.security import is_college_coordinator
 
 GRADES = (2, 3, 4, 5)
 RATINGS = (1, 2, 3, 4, 5)
@@ -177,7 +178,7 @@ def submit_assessment(actor: User, assessment: Assessment, now: datetime) -> Ass
 
 def set_college_score(actor: User, assessment: Assessment, score: int, now: datetime) -> Assessment:
     """The coordinator's final grade of the college, a 0–100 score, on a submitted final."""
-    if actor.role != Role.COORDINATOR or assessment.placement.college_id != actor.college_id:
+    if not is_college_coordinator(actor, assessment.placement.college_id):
         raise RuleViolation(_("Итоговую оценку колледжа ставит координатор своего колледжа."))
     if assessment.kind != AssessmentKind.FINAL or not assessment.is_submitted:
         raise RuleViolation(_("Оценку колледжа ставят после отправленной итоговой оценки "

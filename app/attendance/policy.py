@@ -5,6 +5,7 @@ Reading is scoped by the placement (`scope_of(Placement, …)`); these are the a
 from flask_babel import gettext as _
 
 from app.models import Absence, AbsenceStatus, Group, Placement, PlacementStatus, Role, User
+from app.security import is_college_coordinator
 
 OPEN_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 
@@ -12,7 +13,7 @@ OPEN_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 def may_record_absence(user: User, placement: Placement) -> str | None:
     """The trainee on their own placement or the coordinator of its college."""
     if not (user.role == Role.STUDENT and placement.student_id == user.id
-            or user.role == Role.COORDINATOR and placement.college_id == user.college_id):
+            or is_college_coordinator(user, placement.college_id)):
         return _("Пропуск записывает сам практикант или координатор колледжа.")
     if placement.status not in OPEN_STATUSES:
         return _("Пропуски записываются только по действующему или завершённому договору.")
@@ -39,7 +40,7 @@ def may_withdraw_absence(user: User, absence: Absence) -> str | None:
 
 def may_record_break(user: User, placement: Placement) -> str | None:
     """The coordinator of the placement's college, on an active placement."""
-    if user.role != Role.COORDINATOR or placement.college_id != user.college_id:
+    if not is_college_coordinator(user, placement.college_id):
         return _("Перерыв в обучении оформляет координатор колледжа.")
     if placement.status != PlacementStatus.ACTIVE:
         return _("Перерыв оформляется только по действующему договору.")
@@ -47,6 +48,6 @@ def may_record_break(user: User, placement: Placement) -> str | None:
 
 
 def may_edit_schedule(user: User, group: Group) -> str | None:
-    if user.role != Role.COORDINATOR or group.college_id != user.college_id:
+    if not is_college_coordinator(user, group.college_id):
         return _("График группы ведёт координатор колледжа.")
     return None

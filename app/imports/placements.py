@@ -32,6 +32,7 @@ from app.models import (
 )
 from app.placements.services import HOLDING, _check_terms
 from app.rules import RuleViolation
+from app.security import is_college_coordinator
 
 # Service fields named by a RuleViolation -> the import column they come from.
 FIELDS = {"student_id": "iin", "mentor_id": "mentor_email", "department_id": "department"}
@@ -93,7 +94,7 @@ class _Refs:
 def import_placements(actor: User, college_id: int, table: Table, outcome: Outcome, *,
                       write: bool) -> None:
     """Check every row (six queries whatever the file's length); with `write`, save them."""
-    if actor.role != Role.COORDINATOR or actor.college_id != college_id:
+    if not is_college_coordinator(actor, college_id):
         outcome.refuse(None, None, _("Договорами колледжа управляет его координатор."))
         return
     refs = _Refs(college_id, table, lock=write)

@@ -21,6 +21,7 @@ from app.models import (
 )
 from app.outcomes.dates import check_due_on
 from app.rules import RuleViolation
+from app.security import is_college_coordinator
 
 EMPLOYED = (OutcomeKind.HIRED_BY_HOST, OutcomeKind.EMPLOYED_IN_SPECIALTY,
             OutcomeKind.EMPLOYED_OUTSIDE)
@@ -32,7 +33,7 @@ HOST_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 
 
 def _ensure_coordinator_of(actor: User, college_id: int) -> None:
-    if actor.role != Role.COORDINATOR or actor.college_id != college_id:
+    if not is_college_coordinator(actor, college_id):
         raise RuleViolation(_("Это может сделать только координатор колледжа выпускника."))
 
 

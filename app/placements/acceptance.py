@@ -29,6 +29,7 @@ from app.notifications import messages
 from app.notify import notify
 from app.placements.services import _read_again_locked, _record_change
 from app.rules import RuleViolation
+from app.security import is_college_coordinator
 
 MAX_REASON = 2000
 STALE = _l("Договор только что изменил другой пользователь: откройте его заново.")
@@ -170,7 +171,7 @@ def waiting_for(placement: Placement) -> str | None:
 
 
 def send_refusal(user: User, placement: Placement) -> str | None:
-    if user.role != Role.COORDINATOR or user.college_id != placement.college_id:
+    if not is_college_coordinator(user, placement.college_id):
         return _("Договор отправляет предприятию координатор колледжа.")
     if placement.status != PlacementStatus.DRAFT:
         return _("Отправить можно только черновик договора.")
@@ -201,7 +202,7 @@ def acknowledge_refusal(user: User, placement: Placement) -> str | None:
 
 
 def guardian_link_refusal(user: User, placement: Placement) -> str | None:
-    if user.role != Role.COORDINATOR or user.college_id != placement.college_id:
+    if not is_college_coordinator(user, placement.college_id):
         return _("Ссылку для законного представителя выдаёт координатор колледжа.")
     if not needs_guardian(placement):
         return _("Студенту на дату начала уже 18 лет: подтверждение представителя не нужно.")

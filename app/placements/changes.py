@@ -30,6 +30,7 @@ from app.notifications import messages
 from app.notify import notify
 from app.placements import services
 from app.rules import RuleViolation
+from app.security import is_college_coordinator
 
 MAX_REASON = 2000
 COLLEGE, ENTERPRISE = "college", "enterprise"
@@ -60,7 +61,7 @@ LABELS.update({
 
 def party_of(user: User, placement: Placement) -> str | None:
     """Which party of the agreement the user speaks for, if any."""
-    if user.role == Role.COORDINATOR and user.college_id == placement.college_id:
+    if is_college_coordinator(user, placement.college_id):
         return COLLEGE
     if user.role == Role.EMPLOYER and user.enterprise_id == placement.enterprise_id:
         return ENTERPRISE

@@ -35,6 +35,7 @@ from app.models import (
     utcnow,
 )
 from app.rules import RuleViolation
+from app.security import is_college_coordinator
 from app.training.services import copy_plan_template
 
 MAX_REQUIRED_HOURS = 5000
@@ -294,7 +295,7 @@ def _record_change(actor: User | None, action: str, placement: Placement) -> Aud
 
 
 def _require_coordinator_of(actor: User, college_id: int) -> None:
-    if actor.role != Role.COORDINATOR or actor.college_id != college_id:
+    if not is_college_coordinator(actor, college_id):
         raise RuleViolation(_("Договорами колледжа управляет его координатор."))
 
 

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 
 from app.models import Placement, PlacementStatus, Role, SafetyInduction, Specialty, User
+from app.security import is_college_coordinator
 
 PLAN_EDITABLE = (PlacementStatus.DRAFT, PlacementStatus.ACTIVE)
 
@@ -34,7 +35,7 @@ def confirm_refusal(user: User, induction: SafetyInduction) -> str | None:
 
 def plan_refusal(user: User, placement: Placement) -> str | None:
     """Why the user may not adjust the placement's training plan; None if they may."""
-    if user.role != Role.COORDINATOR or user.college_id != placement.college_id:
+    if not is_college_coordinator(user, placement.college_id):
         return _("Учебный план договора меняет координатор колледжа.")
     if placement.status not in PLAN_EDITABLE:
         return _("Договор закрыт: его учебный план больше не меняется.")
@@ -43,6 +44,6 @@ def plan_refusal(user: User, placement: Placement) -> str | None:
 
 def template_refusal(user: User, specialty: Specialty) -> str | None:
     """Why the user may not change the specialty's plan template; None if they may."""
-    if user.role != Role.COORDINATOR or user.college_id != specialty.college_id:
+    if not is_college_coordinator(user, specialty.college_id):
         return _("Шаблон плана специальности меняет координатор её колледжа.")
     return None
