@@ -155,7 +155,7 @@ def waiting_for(placement: Placement) -> str | None:
     if placement.declined_at is not None:
         return _("Предприятие отклонило договор: координатор изменяет его и отправляет заново.")
     if placement.accepted_at is None:
-        return _("Ждём ответа предприятия «%(name)s».", name=placement.enterprise.name)
+        return _("Ждём ответа предприятия «%(name)s».", name=placement.enterprise.local_name)
     waiting = []
     if placement.acknowledged_at is None:
         waiting.append(_("ознакомления студента"))

@@ -169,7 +169,7 @@ def plan_edit(placement_id: int):
         return redirect(url_for("placements.show", placement_id=placement.id))
     plan = queries.plan_of(placement.id)
     modules = plan.modules if plan else []
-    names = {m.competency_id: f"{m.code} {m.name}" for m in modules}
+    names = {m.competency_id: f"{m.code} {m.local_name}" for m in modules}
     if request.method == "POST":
         form = PlanForm()
         if _save_hours(form, lambda hours: services.save_plan(
