@@ -197,7 +197,7 @@ def save_group(actor: User, college_id: int, group: Group | None, *, code: str,
 
 def _enterprise_fields(name: str, city: str, industry: str, intake_capacity: int,
                        contact_name: str, contact_phone: str, contact_email: str,
-                       name_kk: str | None) -> dict:
+                       name_kk: str | None = None) -> dict:
     """The checked details; a Kazakh name of None (an import without that column) is left out,
     so an existing enterprise keeps its own."""
     kazakh = {} if name_kk is None else {
