@@ -2,11 +2,14 @@
 printed in Kazakh documents, the legal form in the reader's language, saved from the forms,
 found by search, and refused in words when it is bad."""
 
+import io
 import re
+from datetime import date
 
 import pytest
 from flask_babel import force_locale
 
+from app.domain.identifiers import make_bin
 from app.extensions import db
 from app.models import College, Competency, Department, Enterprise, Specialty
 from app.naming import LEGAL_FORMS, content_names, legal_form_in, local_name
@@ -250,3 +253,23 @@ def test_the_api_gives_the_kazakh_name_beside_the_name(app):
     enterprise = builders.enterprise(name="ТОО «А»", name_kk="«А» ЖШС")
     assert serialise.enterprise(enterprise)["name_kk"] == "«А» ЖШС"
     assert serialise.college(builders.college())["name_kk"] == ""
+
+
+def test_the_enterprise_import_takes_an_optional_kazakh_name_and_keeps_one_it_lacks(login_as):
+    kept = builders.enterprise(name="ТОО «Старый»", name_kk="«Ескі» ЖШС")
+    coordinator = builders.coordinator()
+    client = login_as(coordinator)
+    fresh = make_bin(date(2004, 4, 1), 91)
+    data = ("Наименование;Наименование на казахском;БИН;Город\n"
+            f"ТОО «Новый»;«Жаңа» ЖШС;{fresh};Риддер\n"
+            f"ТОО «Старый»;;{kept.bin};Риддер\n").encode()
+    page = _text(client.post("/imports/", data={
+        "kind": "enterprises", "file": (io.BytesIO(data), "e.csv")},
+        content_type="multipart/form-data"))
+    token = re.search(r'action="/imports/([^/"]+)/confirm"', page)
+    assert token, page[:2000]
+    assert client.post(f"/imports/{token.group(1)}/confirm").status_code == 302
+    db.session.expire_all()
+    new = db.session.scalar(db.select(Enterprise).filter_by(bin=fresh))
+    assert (new.name, new.name_kk) == ("ТОО «Новый»", "«Жаңа» ЖШС")
+    assert db.session.get(Enterprise, kept.id).name_kk == "«Ескі» ЖШС"

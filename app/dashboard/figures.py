@@ -178,8 +178,7 @@ def enterprises(user: User, f: Filters, limit: int | None) -> Figure:
 
 def mentors(user: User, f: Filters, limit: int | None) -> Figure:
     found = queries.mentor_ledger(user, f, limit)
-    rows = [(r.full_name, local_name(r.enterprise, r.enterprise_kk), r.trainees,
-             round(r.minutes / 60, 1),
+    rows = [(r.full_name, r.enterprise, r.trainees, round(r.minutes / 60, 1),
              None if r.median is None else round(float(r.median), 1), r.recommended, r.hired)
             for r in found]
     chart = charts.horizontal_bars("mentors", str(_l("Принятые на работу по наставникам")),

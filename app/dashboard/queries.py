@@ -303,7 +303,7 @@ def mentor_ledger(user: User, f: Filters, limit: int | None) -> list[MentorRow]:
     diary = {mentor_id: (minutes, median)
              for mentor_id, minutes, median in db.session.execute(diary_stmt)}
     return [
-        MentorRow(r.id, r.full_name, r.enterprise, r.trainees,
+        MentorRow(r.id, r.full_name, local_name(r.enterprise, r.enterprise_kk), r.trainees,
                   int(diary.get(r.id, (0, None))[0] or 0),
                   None if diary.get(r.id, (0, None))[1] is None else float(diary[r.id][1]),
                   r.recommended, r.hired, r.total)
