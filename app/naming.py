@@ -59,11 +59,17 @@ class NamedInTwoLanguages:
 
 
 def content_names(key: str, name: str, name_kk: str = "", code: str = "") -> dict[str, str]:
-    """A name as a document's language-neutral content holds it: `key`, and `key_kk` only when
-    there is a Kazakh name (so that content without one, and its hash, stay as they were);
-    a code (a specialty's) goes in front of both. The template shows it with
-    `local_name(c.key, c.key_kk)`."""
+    """A name as a document's language-neutral content (or a notification's stored parameters)
+    holds it: `key`, and `key_kk` only when there is a Kazakh name (so that content without one,
+    and its hash, stay as they were); a code (a specialty's) goes in front of both. The
+    template shows it with `local_name(c.key, c.key_kk)`, a notification with `stored_name`."""
     def coded(text: str) -> str:
         return f"{code} {text}" if code else text
 
     return {key: coded(name), f"{key}_kk": coded(name_kk)} if name_kk else {key: coded(name)}
+
+
+def stored_name(params: dict, key: str) -> str:
+    """A name kept in stored parameters by `content_names` (a notification's), as the current
+    reader sees it."""
+    return local_name(params.get(key) or "", params.get(f"{key}_kk") or "")

@@ -273,3 +273,18 @@ def test_the_enterprise_import_takes_an_optional_kazakh_name_and_keeps_one_it_la
     new = db.session.scalar(db.select(Enterprise).filter_by(bin=fresh))
     assert (new.name, new.name_kk) == ("ТОО «Новый»", "«Жаңа» ЖШС")
     assert db.session.get(Enterprise, kept.id).name_kk == "«Ескі» ЖШС"
+
+
+def test_a_notification_names_the_enterprise_in_its_readers_language(app):
+    from app.notifications import messages
+    from app.placements import acceptance  # noqa: F401  (registers the agreement's messages)
+
+    params = content_names("enterprise", "ТОО «Восток»", "«Шығыс» ЖШС")
+    render = messages.RENDERERS["agreement_to_acknowledge"]
+    with app.test_request_context():
+        with force_locale("kk"):
+            assert "«Шығыс» ЖШС" in render(params)
+        with force_locale("ru"):
+            assert "ТОО «Восток»" in render(params)
+        with force_locale("en"):
+            assert "LLP «Восток»" in render({"enterprise": "ТОО «Восток»"})  # stored before

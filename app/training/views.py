@@ -192,7 +192,7 @@ def template_edit(specialty_id: int):
     if refusal:
         abort(403)
     rows = queries.template_of(specialty.id)
-    names = {c.id: f"{c.code} {c.name}" for c, _hours in rows}
+    names = {c.id: f"{c.code} {c.local_name}" for c, _hours in rows}
     if request.method == "POST":
         form = PlanForm()
         if _save_hours(form, lambda hours: services.save_template(
