@@ -10,7 +10,7 @@ from flask import g, has_app_context
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, literal, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -36,6 +36,7 @@ from app.models import (
     Specialty,
     User,
 )
+from app.naming import NamedInTwoLanguages, local_name
 
 
 def _plain(value: Any) -> Any:
@@ -190,10 +191,14 @@ def _referenced_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
             continue
         by_model.setdefault(_REFERENCES[field], set()).update(ids)
     for (model, column), ids in by_model.items():
-        for oid, text in db.session.execute(select(model.id, column).where(model.id.in_(ids))):
+        # An organisation is named in the reader's language (app.naming).
+        named = isinstance(model, type) and issubclass(model, NamedInTwoLanguages)
+        kazakh = model.name_kk if named else literal("")
+        for oid, text, text_kk in db.session.execute(
+                select(model.id, column, kazakh).where(model.id.in_(ids))):
             for field, reference in _REFERENCES.items():
                 if reference == (model, column):
-                    names[(field, oid)] = str(text)
+                    names[(field, oid)] = local_name(text, text_kk) if named else str(text)
     return names
 
 

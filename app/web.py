@@ -16,6 +16,7 @@ from app.extensions import db
 from app.i18n import format_date, format_datetime
 from app.labels import action_label, label, week_span
 from app.models import EntryStatus, Notification, PlacementStatus, Role
+from app.naming import local_name
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -161,6 +162,7 @@ def init_app(app: Flask) -> None:
         mask_iin=mask_iin,
         format_decimal=format_decimal,
         get_locale=get_locale,
+        local_name=local_name,
         Role=Role,
         PlacementStatus=PlacementStatus,
         EntryStatus=EntryStatus,

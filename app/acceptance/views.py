@@ -24,6 +24,7 @@ from app.acceptance.forms import (
 from app.extensions import db, limiter
 from app.labels import agreement_name
 from app.models import ChangeKind, ChangeRequest, Placement, Role, User, utcnow
+from app.naming import local_name
 from app.placements import acceptance, changes
 from app.qr import qr_svg
 from app.rules import RuleViolation
@@ -256,9 +257,10 @@ def change_form(placement: Placement, **kw) -> ChangeRequestForm:
     from app.models import Department
 
     departments = db.session.execute(
-        db.select(Department.id, Department.name).where(
+        db.select(Department.id, Department.name, Department.name_kk).where(
             Department.enterprise_id == placement.enterprise_id).order_by(Department.name))
-    form.department_id.choices = [("", "—")] + [(d.id, d.name) for d in departments]
+    form.department_id.choices = [("", "—")] + [(d.id, local_name(d.name, d.name_kk))
+                                                for d in departments]
     return form
 
 

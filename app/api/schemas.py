@@ -124,6 +124,9 @@ class Page(ma.Schema):
 class College(ma.Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
+    name_kk = fields.String(
+        required=True, metadata={"description": "The Kazakh name; empty when there is none "
+                                                "(show `name` then)."})
     city = fields.String(required=True)
     bin = fields.String(required=True)
 
@@ -131,6 +134,9 @@ class College(ma.Schema):
 class Enterprise(ma.Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
+    name_kk = fields.String(
+        required=True, metadata={"description": "The Kazakh name; empty when there is none "
+                                                "(show `name` then)."})
     bin = fields.String(required=True)
     city = fields.String(required=True)
     industry = fields.String(required=True)

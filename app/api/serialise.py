@@ -33,12 +33,12 @@ def _v(value: Any) -> Any:
 
 
 def college(c: College) -> dict:
-    return {"id": c.id, "name": c.name, "city": c.city, "bin": c.bin}
+    return {"id": c.id, "name": c.name, "name_kk": c.name_kk, "city": c.city, "bin": c.bin}
 
 
 def enterprise(e: Enterprise) -> dict:
-    return {"id": e.id, "name": e.name, "bin": e.bin, "city": e.city, "industry": e.industry,
-            "intake_capacity": e.intake_capacity}
+    return {"id": e.id, "name": e.name, "name_kk": e.name_kk, "bin": e.bin, "city": e.city,
+            "industry": e.industry, "intake_capacity": e.intake_capacity}
 
 
 def group(g: Group) -> dict:

@@ -12,6 +12,7 @@ from app.api.forms import OrganisationTokenForm, TokenForm
 from app.extensions import db
 from app.forms import ActionForm
 from app.models import ApiToken, College, Enterprise, Role, TokenScope, User, utcnow
+from app.naming import local_name
 from app.rules import RuleViolation
 from app.security import roles_required
 
@@ -85,11 +86,13 @@ def personal():
 
 def _organisation_choices() -> dict[str, list[tuple[str, str]]]:
     """Colleges and enterprises, each group under its own heading (an optgroup)."""
-    colleges = db.session.execute(select(College.id, College.name).order_by(College.name))
+    colleges = db.session.execute(
+        select(College.id, College.name, College.name_kk).order_by(College.name))
     enterprises = db.session.execute(
-        select(Enterprise.id, Enterprise.name).order_by(Enterprise.name))
-    return {_("Колледжи"): [(f"college:{i}", n) for i, n in colleges],
-            _("Предприятия"): [(f"enterprise:{i}", n) for i, n in enterprises]}
+        select(Enterprise.id, Enterprise.name, Enterprise.name_kk).order_by(Enterprise.name))
+    return {_("Колледжи"): [(f"college:{i}", local_name(n, kk)) for i, n, kk in colleges],
+            _("Предприятия"): [(f"enterprise:{i}", local_name(n, kk))
+                               for i, n, kk in enterprises]}
 
 
 def _organisation(choice: str):

@@ -77,7 +77,7 @@ def edit(placement_id: int, kind: str):
     if placement.status not in services.ASSESSABLE:
         flash(_("Оценивать можно только по действующему или завершённому договору."), "error")
         return redirect(url_for(".index"))
-    competencies = [(c.id, c.code, c.name) for c in services.competencies_for(placement)]
+    competencies = [(c.id, c.code, c.local_name) for c in services.competencies_for(placement)]
     student_name = placement.student.full_name
     if request.method == "POST":
         form = AssessmentForm()

@@ -15,6 +15,7 @@ from app.dashboard import queries
 from app.dashboard.queries import Filters
 from app.i18n import format_date
 from app.models import User
+from app.naming import local_name
 
 TABLE_ROWS = 25
 
@@ -118,7 +119,7 @@ def graduates_by_year(by_year: list) -> Figure:
 
 def graduates_by_college(user: User, f: Filters, year: int, limit: int | None) -> Figure:
     found = queries.graduates_by_college(user, f, year, limit)
-    rows = [(row.name, *_graduate_cells(row)) for row in found]
+    rows = [(local_name(row.name, row.name_kk), *_graduate_cells(row)) for row in found]
     chart = charts.horizontal_bars(
         "graduates-by-college", str(_l("Доля работающих по специальности по колледжам")),
         [r[0] for r in rows], [r[3] for r in rows], fmt=_pct, max_value=100)
@@ -129,7 +130,7 @@ def graduates_by_college(user: User, f: Filters, year: int, limit: int | None) -
 
 def graduates_by_specialty(user: User, f: Filters, year: int, limit: int | None) -> Figure:
     found = queries.graduates_by_specialty(user, f, year, limit)
-    rows = [(row.code, row.name, *_graduate_cells(row)) for row in found]
+    rows = [(row.code, local_name(row.name, row.name_kk), *_graduate_cells(row)) for row in found]
     chart = charts.horizontal_bars(
         "graduates-by-specialty", str(_l("Доля работающих по специальности по специальностям")),
         [f"{r[0]} {r[1]}" for r in rows], [r[4] for r in rows], fmt=_pct, max_value=100)
@@ -163,8 +164,8 @@ def funnel(counts: dict[str, int]) -> Figure:
 
 def enterprises(user: User, f: Filters, limit: int | None) -> Figure:
     found = queries.enterprise_ledger(user, f, limit)
-    rows = [(r.name, r.placed, r.completed, r.recommended, r.offered, r.hired,
-             rate(r.hired, r.placed)) for r in found]
+    rows = [(local_name(r.name, r.name_kk), r.placed, r.completed, r.recommended, r.offered,
+             r.hired, rate(r.hired, r.placed)) for r in found]
     chart = charts.horizontal_bars("enterprises", str(_l("Принятые на работу по предприятиям")),
                                    [r[0] for r in rows], [r[5] for r in rows], fmt=_int)
     return Figure("enterprises", str(_l("Практика и найм по предприятиям")),

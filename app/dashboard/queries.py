@@ -45,6 +45,7 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.naming import local_name
 from app.security import scope_of
 
 OFFERED = (OfferStatus.MADE, OfferStatus.ACCEPTED, OfferStatus.DECLINED)
@@ -117,10 +118,11 @@ def graduates_by_year(user: User, f: Filters) -> list[Row]:
 def graduates_by_college(user: User, f: Filters, year: int, limit: int | None) -> list[Row]:
     """The year's graduate figures per college, largest first; `total` counts all colleges."""
     stmt = (
-        select(College.id, College.name, *_graduate_counts(), func.count().over().label("total"))
+        select(College.id, College.name, College.name_kk, *_graduate_counts(),
+               func.count().over().label("total"))
         .join(College, College.id == GraduateOutcome.college_id)
         .where(*_outcome_conditions(user, f, year))
-        .group_by(College.id, College.name)
+        .group_by(College.id, College.name, College.name_kk)
         .order_by(func.count(GraduateOutcome.id).desc(), College.name, College.id)
     )
     return list(db.session.execute(stmt.limit(limit) if limit else stmt))
@@ -129,7 +131,8 @@ def graduates_by_college(user: User, f: Filters, year: int, limit: int | None) -
 def graduates_by_specialty(user: User, f: Filters, year: int, limit: int | None) -> list[Row]:
     """The year's graduate figures per specialty code of the classifier, largest first."""
     stmt = (
-        select(Specialty.code, func.min(Specialty.name).label("name"), *_graduate_counts(),
+        select(Specialty.code, func.min(Specialty.name).label("name"),
+               func.max(Specialty.name_kk).label("name_kk"), *_graduate_counts(),
                func.count().over().label("total"))
         .join(Specialty, Specialty.id == GraduateOutcome.specialty_id)
         .where(*_outcome_conditions(user, f, year))
@@ -208,14 +211,14 @@ def enterprise_ledger(user: User, f: Filters, limit: int | None) -> list[Row]:
     stages = _stages()
     stmt = (
         _with_outcomes(
-            select(Enterprise.id, Enterprise.name,
+            select(Enterprise.id, Enterprise.name, Enterprise.name_kk,
                    *(expr.label(name) for name, expr in stages.items()),
                    func.count().over().label("total"))
             .select_from(Placement)
             .join(Enterprise, Enterprise.id == Placement.enterprise_id)
         )
         .where(*_placement_conditions(user, f))
-        .group_by(Enterprise.id, Enterprise.name)
+        .group_by(Enterprise.id, Enterprise.name, Enterprise.name_kk)
         .order_by(stages["hired"].desc(), stages["placed"].desc(), Enterprise.name, Enterprise.id)
     )
     return list(db.session.execute(stmt.limit(limit) if limit else stmt))
@@ -280,6 +283,7 @@ def mentor_ledger(user: User, f: Filters, limit: int | None) -> list[MentorRow]:
         _with_outcomes(
             select(
                 User.id, User.full_name, Enterprise.name.label("enterprise"),
+                Enterprise.name_kk.label("enterprise_kk"),
                 trainees.label("trainees"),
                 stages["recommended"].label("recommended"),
                 stages["hired"].label("hired"),
@@ -290,7 +294,7 @@ def mentor_ledger(user: User, f: Filters, limit: int | None) -> list[MentorRow]:
             .join(Enterprise, Enterprise.id == Placement.enterprise_id)
         )
         .where(*conditions)
-        .group_by(User.id, User.full_name, Enterprise.name)
+        .group_by(User.id, User.full_name, Enterprise.name, Enterprise.name_kk)
         .order_by(stages["hired"].desc(), trainees.desc(), User.full_name, User.id)
     )
     rows = list(db.session.execute(stmt.limit(limit) if limit else stmt))
@@ -299,7 +303,7 @@ def mentor_ledger(user: User, f: Filters, limit: int | None) -> list[MentorRow]:
     diary = {mentor_id: (minutes, median)
              for mentor_id, minutes, median in db.session.execute(diary_stmt)}
     return [
-        MentorRow(r.id, r.full_name, r.enterprise, r.trainees,
+        MentorRow(r.id, r.full_name, local_name(r.enterprise, r.enterprise_kk), r.trainees,
                   int(diary.get(r.id, (0, None))[0] or 0),
                   None if diary.get(r.id, (0, None))[1] is None else float(diary[r.id][1]),
                   r.recommended, r.hired, r.total)
@@ -381,14 +385,14 @@ def filter_choices(user: User, college_id: int | None) -> Choices:
     ).subquery()
     years = [int(y) for y in db.session.scalars(
         select(years_union.c.year).order_by(years_union.c.year.desc())) if y is not None]
-    colleges = [tuple(r) for r in db.session.execute(
-        select(College.id, College.name).where(scope_of(College, user))
+    colleges = [(i, local_name(name, kk)) for i, name, kk in db.session.execute(
+        select(College.id, College.name, College.name_kk).where(scope_of(College, user))
         .order_by(College.name, College.id))]
-    specialties = [tuple(r) for r in db.session.execute(
-        select(Specialty.code, func.min(Specialty.name)).where(scope_of(Specialty, user))
-        .group_by(Specialty.code).order_by(Specialty.code))]
-    enterprises = [tuple(r) for r in db.session.execute(
-        select(Enterprise.id, Enterprise.name)
+    specialties = [(code, local_name(name, kk)) for code, name, kk in db.session.execute(
+        select(Specialty.code, func.min(Specialty.name), func.max(Specialty.name_kk))
+        .where(scope_of(Specialty, user)).group_by(Specialty.code).order_by(Specialty.code))]
+    enterprises = [(i, local_name(name, kk)) for i, name, kk in db.session.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.name_kk)
         .where(_enterprise_choice_condition(user, college_id))
         .order_by(Enterprise.name, Enterprise.id)
         .limit(ENTERPRISE_CHOICES + 1))]

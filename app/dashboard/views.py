@@ -57,7 +57,7 @@ def export(figure: str):
 def _scope_name() -> str:
     match current_user.role:
         case Role.COORDINATOR:
-            return current_user.college.name
+            return current_user.college.local_name
         case Role.EMPLOYER:
-            return current_user.enterprise.name
+            return current_user.enterprise.local_name
     return str(_l("Восточно-Казахстанская область"))

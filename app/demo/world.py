@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from app.demo import catalogue, legal
 from app.demo.calendar import NOW, at, eighteenth_birthday
+from app.demo.kazakh import kazakh
 from app.demo.names import MENTOR_POSITIONS, NameBook
 from app.demo.writer import BulkWriter
 from app.domain.identifiers import make_bin, make_iin
@@ -106,14 +107,16 @@ class World:
     def college(self, name: str, city: str) -> int:
         registered = date(1995 + self.rng.randrange(25), 1 + self.rng.randrange(12), 1)
         bin_ = self._unique_bin(registered)
-        return self.writer.add("colleges", name=name, city=city, bin=bin_,
+        return self.writer.add("colleges", name=name, name_kk=kazakh(name), city=city, bin=bin_,
                                **legal.details(bin_, city, enterprise=False))
 
     def specialty(self, college_id: int, plan: catalogue.SpecialtyPlan) -> SpecialtyRef:
         specialty_id = self.writer.add("specialties", college_id=college_id, code=plan.code,
-                                       name=plan.name, qualification=plan.qualification)
+                                       name=plan.name, name_kk=kazakh(plan.name),
+                                       qualification=plan.qualification)
         competency_ids = tuple(
-            self.writer.add("competencies", specialty_id=specialty_id, name=name, position=i,
+            self.writer.add("competencies", specialty_id=specialty_id, name=name,
+                            name_kk=kazakh(name), position=i,
                             code=catalogue.competency_code(plan, i))
             for i, name in enumerate(plan.competencies)
         )
@@ -135,12 +138,13 @@ class World:
         contact, _ = self.names.person()
         bin_ = self._unique_bin(registered)
         enterprise_id = self.writer.add(
-            "enterprises", name=name, bin=bin_, city=city,
+            "enterprises", name=name, name_kk=kazakh(name), bin=bin_, city=city,
             industry=industry, intake_capacity=capacity, contact_name=contact,
             contact_phone=self.names.phone(), **legal.details(bin_, city, enterprise=True),
         )
         department_ids = tuple(
-            self.writer.add("departments", enterprise_id=enterprise_id, name=department)
+            self.writer.add("departments", enterprise_id=enterprise_id, name=department,
+                            name_kk=kazakh(department))
             for department in departments
         )
         return EnterpriseRef(enterprise_id, name, city, industry, department_ids)

@@ -24,6 +24,7 @@ from app.models import (
     EntryAttachment,
     Placement,
 )
+from app.naming import content_names
 from app.training import documents as training_documents
 
 
@@ -40,7 +41,7 @@ def _iso(value: date | datetime | None) -> str | None:
 def _party(org: College | Enterprise) -> dict[str, Any]:
     """A party to the agreement as it signs: who, on what authority, where, which bank."""
     return {
-        "name": org.name, "bin": org.bin, "city": org.city,
+        **content_names("name", org.name, org.name_kk), "bin": org.bin, "city": org.city,
         "head_name": org.head_name, "head_position": org.head_position,
         "authority_basis": org.authority_basis, "legal_address": org.legal_address,
         "iban": org.iban, "bik": org.bik, "bank_name": org.bank_name,
@@ -72,14 +73,16 @@ def _placement_part(placement: Placement) -> dict[str, Any]:
         "placement_id": placement.id,
         "agreement_number": placement.agreement_number,
         "student": placement.student.full_name,
-        "college": placement.college.name,
+        **content_names("college", placement.college.name, placement.college.name_kk),
         "college_city": placement.college.city,
-        "specialty": f"{specialty.code} {specialty.name}" if specialty else "",
+        **(content_names("specialty", specialty.name, specialty.name_kk, specialty.code)
+           if specialty else {"specialty": ""}),
         "qualification": specialty.qualification if specialty else "",
         "group": group.code if group else "",
-        "enterprise": placement.enterprise.name,
+        **content_names("enterprise", placement.enterprise.name, placement.enterprise.name_kk),
         "enterprise_city": placement.enterprise.city,
-        "department": placement.department.name if placement.department else "",
+        **(content_names("department", placement.department.name, placement.department.name_kk)
+           if placement.department else {"department": ""}),
         "mentor": placement.mentor.full_name,
         "mentor_position": mentor_profile.position if mentor_profile else "",
         "start": _iso(placement.start_date),
@@ -193,7 +196,8 @@ def assessment_content(assessment: Assessment) -> dict[str, Any]:
         "assessment_kind": assessment.kind.value,
         "assessor": assessment.mentor.full_name,
         "ratings": [
-            {"code": r.competency.code, "name": r.competency.name, "rating": r.rating}
+            {"code": r.competency.code,
+             **content_names("name", r.competency.name, r.competency.name_kk), "rating": r.rating}
             for r in sorted(assessment.ratings,
                             key=lambda r: (r.competency.position, r.competency.code))
         ],
@@ -277,7 +281,7 @@ def report_content(college_id: int | None, year: int) -> dict[str, Any]:
     known = sum(row["known"] for row in rows)
     return {
         "kind": DocumentKind.REPORT.value,
-        "college": queries.college_name(college_id) if college_id is not None else None,
+        **(queries.college_names(college_id) if college_id is not None else {"college": None}),
         "college_id": college_id,
         "year": year,
         "graduates": graduates,

@@ -31,6 +31,7 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.naming import content_names
 from app.security import scope_of
 
 
@@ -109,20 +110,22 @@ def employment_rows(college_id: int | None, year: int) -> list[dict]:
         func.sum(case((GraduateOutcome.outcome != OutcomeKind.UNKNOWN, 1), else_=0)), 0
     )
     query = (
-        select(College.name, Specialty.code, Specialty.name, func.count(), employed, known)
+        select(College.name, College.name_kk, Specialty.code, Specialty.name, Specialty.name_kk,
+               func.count(), employed, known)
         .select_from(GraduateOutcome)
         .join(College, College.id == GraduateOutcome.college_id)
         .join(Specialty, Specialty.id == GraduateOutcome.specialty_id)
         .where(GraduateOutcome.graduation_year == year)
-        .group_by(College.id, College.name, Specialty.id, Specialty.code, Specialty.name)
+        .group_by(College.id, College.name, College.name_kk, Specialty.id, Specialty.code,
+                  Specialty.name, Specialty.name_kk)
         .order_by(College.name, Specialty.code)
     )
     if college_id is not None:
         query = query.where(GraduateOutcome.college_id == college_id)
     return [
-        {"college": c, "specialty": f"{code} {name}", "graduates": g, "employed": int(e),
-         "known": int(k)}
-        for c, code, name, g, e, k in db.session.execute(query)
+        {**content_names("college", c, c_kk), **content_names("specialty", name, name_kk, code),
+         "graduates": g, "employed": int(e), "known": int(k)}
+        for c, c_kk, code, name, name_kk, g, e, k in db.session.execute(query)
     ]
 
 
@@ -148,8 +151,11 @@ def graduation_years(college_id: int | None) -> list[int]:
     return sorted(db.session.scalars(query), reverse=True)
 
 
-def college_name(college_id: int) -> str | None:
-    return db.session.scalar(select(College.name).where(College.id == college_id))
+def college_names(college_id: int) -> dict[str, str]:
+    """The college's name as a document's content holds it (see app.naming.content_names)."""
+    row = db.session.execute(
+        select(College.name, College.name_kk).where(College.id == college_id)).first()
+    return content_names("college", *row) if row else {"college": None}
 
 
 # --- the downloads page -------------------------------------------------------------------------

@@ -137,7 +137,7 @@ def report():
         college_id = current_user.college_id
     else:
         college_id = request.args.get("college", type=int)
-        if college_id is not None and queries.college_name(college_id) is None:
+        if college_id is not None and queries.college_names(college_id)["college"] is None:
             abort(404)
     year = request.args.get("year", type=int)
     if year is None:

@@ -19,8 +19,8 @@ from app.organisations import checks
 from app.organisations.services import _enterprise_fields
 from app.rules import RuleViolation
 
-FIELDS = ("name", "city", "industry", "intake_capacity", "contact_name", "contact_phone",
-          "contact_email")
+FIELDS = ("name", "name_kk", "city", "industry", "intake_capacity", "contact_name",
+          "contact_phone", "contact_email")
 
 
 def kept_record_message() -> str:
@@ -52,7 +52,9 @@ def import_enterprises(actor: User, college_id: int, table: Table, outcome: Outc
                 cells.text(values.get("name")), cells.text(values.get("city")),
                 cells.text(values.get("industry")), capacity or 0,
                 cells.text(values.get("contact_name")), cells.text(values.get("contact_phone")),
-                cells.text(values.get("contact_email")))
+                cells.text(values.get("contact_email")),
+                # an empty or missing Kazakh name keeps the one the enterprise has
+                cells.text(values.get("name_kk")) or None)
         except RuleViolation as refusal:
             refused(outcome, table, number, refusal)
             continue
@@ -68,7 +70,8 @@ def import_enterprises(actor: User, college_id: int, table: Table, outcome: Outc
 
 def _write(actor: User, college_id: int, rows: list[tuple[str, dict[str, Any], Any]]) -> None:
     new = [(bin_, fields) for bin_, fields, existing in rows if existing is None]
-    ids = bulk.insert_returning_ids(Enterprise, [{"bin": b, **f} for b, f in new], "bin")
+    ids = bulk.insert_returning_ids(Enterprise, [{"bin": b, "name_kk": "", **f} for b, f in new],
+                                    "bin")
     events = [("created", "enterprises", new_id,
                {"bin": [None, b], **{k: [None, v] for k, v in f.items() if v not in ("", 0)}})
               for (b, f), new_id in zip(new, ids, strict=True)]
@@ -86,7 +89,7 @@ def _write(actor: User, college_id: int, rows: list[tuple[str, dict[str, Any], A
         changes = {k: [getattr(existing, k), v] for k, v in fields.items()
                    if getattr(existing, k) != v}
         if changes:
-            updates.append({"id": existing.id, **fields})
+            updates.append({"id": existing.id, "name_kk": existing.name_kk, **fields})
             events.append(("updated", "enterprises", existing.id, changes))
     bulk.update_rows(Enterprise, updates)
     bulk.record_events(actor, events)

@@ -20,6 +20,7 @@ from app.imports.reading import ImportRefused, Table, english_name, read_upload
 from app.imports.services import Outcome, example_rows, run_import
 from app.labels import register_actions
 from app.models import AuditEvent, College, Role, Specialty, User
+from app.naming import local_name
 from app.security import roles_required
 from app.web import register_nav
 
@@ -132,8 +133,9 @@ NEW = "new"
 
 
 def _college_specialties(actor: User) -> list[tuple[int, str]]:
-    return [(row.id, f"{row.code} {row.name}") for row in db.session.execute(
-        select(Specialty.id, Specialty.code, Specialty.name)
+    return [(row.id, f"{row.code} {local_name(row.name, row.name_kk)}")
+            for row in db.session.execute(
+        select(Specialty.id, Specialty.code, Specialty.name, Specialty.name_kk)
         .where(Specialty.college_id == actor.college_id).order_by(Specialty.code))]
 
 

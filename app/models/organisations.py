@@ -4,6 +4,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin
+from app.naming import NamedInTwoLanguages
 
 
 class LegalDetails:
@@ -21,11 +22,12 @@ class LegalDetails:
     bank_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
-class College(LegalDetails, TimestampMixin, Base):
+class College(NamedInTwoLanguages, LegalDetails, TimestampMixin, Base):
     __tablename__ = "colleges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_kk: Mapped[str] = mapped_column(String(200), default="", server_default="")
     city: Mapped[str] = mapped_column(String(100))
     bin: Mapped[str] = mapped_column(String(12), unique=True)
 
@@ -33,10 +35,10 @@ class College(LegalDetails, TimestampMixin, Base):
     groups: Mapped[list["Group"]] = relationship(back_populates="college")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class Specialty(Base):
+class Specialty(NamedInTwoLanguages, Base):
     """A specialty a college offers, with its code from the national TVET classifier."""
 
     __tablename__ = "specialties"
@@ -46,6 +48,7 @@ class Specialty(Base):
     college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
+    name_kk: Mapped[str] = mapped_column(String(200), default="", server_default="")
     qualification: Mapped[str] = mapped_column(String(200))
 
     college: Mapped[College] = relationship(back_populates="specialties")
@@ -54,10 +57,10 @@ class Specialty(Base):
     )
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.local_name}"
 
 
-class Competency(Base):
+class Competency(NamedInTwoLanguages, Base):
     """A competency (training-plan module) of a specialty, rated in assessments."""
 
     __tablename__ = "competencies"
@@ -67,12 +70,13 @@ class Competency(Base):
     specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(300))
+    name_kk: Mapped[str] = mapped_column(String(300), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
 
     specialty: Mapped[Specialty] = relationship(back_populates="competencies")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.local_name}"
 
 
 class Group(Base):
@@ -97,7 +101,7 @@ class Group(Base):
         return self.code
 
 
-class Enterprise(LegalDetails, TimestampMixin, Base):
+class Enterprise(NamedInTwoLanguages, LegalDetails, TimestampMixin, Base):
     """An industrial partner; shared across the region by every college that sends trainees."""
 
     __tablename__ = "enterprises"
@@ -107,6 +111,7 @@ class Enterprise(LegalDetails, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    name_kk: Mapped[str] = mapped_column(String(200), default="", server_default="")
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     city: Mapped[str] = mapped_column(String(100))
     industry: Mapped[str] = mapped_column(String(100), default="")
@@ -124,10 +129,10 @@ class Enterprise(LegalDetails, TimestampMixin, Base):
     )
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
-class Department(Base):
+class Department(NamedInTwoLanguages, Base):
     """A workshop (цех) or department of an enterprise."""
 
     __tablename__ = "departments"
@@ -136,11 +141,12 @@ class Department(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
+    name_kk: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="departments")
 
     def __str__(self) -> str:
-        return self.name
+        return self.local_name
 
 
 class Partnership(Base):

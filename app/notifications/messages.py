@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from app.i18n import format_date
 from app.models import Notification, User
+from app.naming import stored_name
 
 
 def _day(iso: str) -> str:
@@ -41,7 +42,7 @@ def _placement_red(p: dict[str, Any]) -> str:
     reasons = p["reasons"]
     reason = reasons.get(str(get_locale())) or reasons.get("ru") or next(iter(reasons.values()))
     return _("Практика в зоне риска: %(student)s, %(enterprise)s — %(reason)s.",
-             student=p["student"], enterprise=p["enterprise"], reason=reason)
+             student=p["student"], enterprise=stored_name(p, "enterprise"), reason=reason)
 
 
 def _week_comment(p: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.models import Notification, PlacementStatus, utcnow
 from app.models.practice import PlacementHealth
+from app.naming import content_names
 from app.notifications import queries
 from app.notify import notify
 from app.practice import links
@@ -105,7 +106,8 @@ def check_progress(today: date, thresholds: Thresholds, after_id: int = 0,
             health.status, health.reason = p.health.value, p.reason
     for p in turned:
         params = {"student": p.placement.student.full_name,
-                  "enterprise": p.placement.enterprise.name,
+                  **content_names("enterprise", p.placement.enterprise.name,
+                                  p.placement.enterprise.name_kk),
                   "reasons": _reasons_in_every_language(p, today, thresholds)}
         for coordinator in coordinators.get(p.placement.college_id, []):
             notify(coordinator, "placement_red", params,

@@ -8,6 +8,14 @@ from app.forms import BaseForm
 from app.organisations import legal
 
 _REQUIRED = _l("Заполните это поле.")
+_KAZAKH_NAME = _l("Название на казахском")
+KAZAKH_NAME_HINT = _l("Необязательно. Кто читает по-казахски, видит это название; если пусто — "
+                      "русское.")
+
+
+def _kazakh_name(length: int = 200) -> StringField:
+    """The optional Kazakh name beside the name, as long as the name may be."""
+    return StringField(_KAZAKH_NAME, validators=[Length(max=length)])
 
 
 def _required() -> DataRequired:
@@ -16,6 +24,7 @@ def _required() -> DataRequired:
 
 class CollegeForm(BaseForm):
     name = StringField(_l("Название"), validators=[_required(), Length(max=200)])
+    name_kk = _kazakh_name()
     city = StringField(_l("Город"), validators=[_required(), Length(max=100)])
     bin = StringField(_l("БИН"), validators=[_required(), Length(max=12)])
 
@@ -26,9 +35,13 @@ legal.add_form_fields(CollegeForm)
 class SpecialtyForm(BaseForm):
     code = StringField(_l("Код по классификатору"), validators=[_required(), Length(max=20)])
     name = StringField(_l("Название"), validators=[_required(), Length(max=200)])
+    name_kk = _kazakh_name()
     qualification = StringField(_l("Квалификация"), validators=[_required(), Length(max=200)])
     competencies = TextAreaField(_l("Компетенции (по одной в строке: код и название)"),
                                  validators=[Length(max=20_000)])
+    competencies_kk = TextAreaField(
+        _l("Названия компетенций на казахском (по одной в строке: код и название)"),
+        validators=[Length(max=20_000)])
 
 
 class GroupForm(BaseForm):
@@ -44,6 +57,7 @@ class GroupForm(BaseForm):
 
 class EnterpriseForm(BaseForm):
     name = StringField(_l("Название"), validators=[_required(), Length(max=200)])
+    name_kk = _kazakh_name()
     bin = StringField(_l("БИН"), validators=[_required(), Length(max=12)])
     city = StringField(_l("Город"), validators=[_required(), Length(max=100)])
     industry = StringField(_l("Отрасль"), validators=[Length(max=100)])
@@ -57,7 +71,8 @@ class EnterpriseForm(BaseForm):
 
     def service_fields(self) -> dict:
         return {
-            "name": self.name.data, "city": self.city.data, "industry": self.industry.data,
+            "name": self.name.data, "name_kk": self.name_kk.data, "city": self.city.data,
+            "industry": self.industry.data,
             "intake_capacity": self.intake_capacity.data or 0,
             "contact_name": self.contact_name.data, "contact_phone": self.contact_phone.data,
             "contact_email": self.contact_email.data, **legal.form_values(self),
@@ -73,3 +88,4 @@ class EnterpriseEditForm(EnterpriseForm):
 
 class DepartmentForm(BaseForm):
     name = StringField(_l("Цех или отдел"), validators=[_required(), Length(max=200)])
+    name_kk = _kazakh_name()

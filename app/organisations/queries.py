@@ -41,7 +41,8 @@ def enterprise_list(user: User, req: ListRequest, city: str = "") -> Select:
             select(Partnership.enterprise_id).where(Partnership.college_id == user.college_id)))
     if city:
         stmt = stmt.where(Enterprise.city == city)
-    stmt = search(stmt, req.q, Enterprise.name, Enterprise.bin, Enterprise.industry)
+    stmt = search(stmt, req.q, Enterprise.name, Enterprise.name_kk, Enterprise.bin,
+                  Enterprise.industry)
     return ordered(stmt, ENTERPRISE_SORTS, req, Enterprise.id)
 
 
@@ -66,7 +67,7 @@ def find_enterprises(text: str, limit: int = 20) -> list[Enterprise]:
     """Regional search by name or BIN, so a college links an existing enterprise."""
     if len(text) < 2:
         return []
-    stmt = search(select(Enterprise), text, Enterprise.name, Enterprise.bin)
+    stmt = search(select(Enterprise), text, Enterprise.name, Enterprise.name_kk, Enterprise.bin)
     return list(db.session.scalars(stmt.order_by(Enterprise.name, Enterprise.id).limit(limit)))
 
 

@@ -24,18 +24,19 @@ from app.rules import RuleViolation
 from app.security import can_edit_enterprise
 
 
-def _college_fields(name: str, city: str, bin: str) -> dict:
+def _college_fields(name: str, city: str, bin: str, name_kk: str) -> dict:
     return {
         "name": checks.text(name, "name", 200),
+        "name_kk": checks.text(name_kk, "name_kk", 200, required=False),
         "city": checks.text(city, "city", 100),
         "bin": checks.bin_number(bin),
     }
 
 
 def save_college(actor: User, college: College | None, *, name: str, city: str, bin: str,
-                 **legal_details: str) -> College:
+                 name_kk: str = "", **legal_details: str) -> College:
     """Create a college, or change one; its BIN is unique in the region."""
-    fields = _college_fields(name, city, bin) | legal.checked(legal_details)
+    fields = _college_fields(name, city, bin, name_kk) | legal.checked(legal_details)
     clash = db.session.scalar(select(College.id).where(College.bin == fields["bin"]))
     if clash is not None and (college is None or clash != college.id):
         raise RuleViolation(_("Колледж с этим БИН уже зарегистрирован."), "bin")
@@ -80,7 +81,17 @@ def competency_line(code: str, name: str) -> str:
     return f"{code} — {name}"
 
 
-def parse_competencies(lines: str) -> list[tuple[str, str]]:
+def parse_kazakh_competencies(lines: str, codes: list[str]) -> dict[str, str]:
+    """Kazakh names of competencies, 'CODE — Атауы' lines matched by code to `codes`."""
+    names = dict(parse_competencies(lines, field="competencies_kk"))
+    unknown = [code for code in names if code not in codes]
+    if unknown:
+        raise RuleViolation(_("Нет компетенции с кодом %(code)s: коды берутся из списка выше.",
+                              code=unknown[0]), "competencies_kk")
+    return names
+
+
+def parse_competencies(lines: str, field: str = "competencies") -> list[tuple[str, str]]:
     """Read 'CODE — Name' lines (code first, then the name) into pairs; blank lines are skipped."""
     pairs: list[tuple[str, str]] = []
     for number, line in enumerate((lines or "").splitlines(), start=1):
@@ -90,24 +101,28 @@ def parse_competencies(lines: str) -> list[tuple[str, str]]:
         code, name = split_competency(line)
         if not name:
             raise RuleViolation(
-                _("Строка %(n)s: укажите код и название через пробел.", n=number), "competencies")
+                _("Строка %(n)s: укажите код и название через пробел.", n=number), field)
         if len(code) > 20 or len(name) > 300:
             raise RuleViolation(
-                _("Строка %(n)s: код до 20 символов, название до 300.", n=number), "competencies")
+                _("Строка %(n)s: код до 20 символов, название до 300.", n=number), field)
         pairs.append((code, name))
     codes = [code for code, _name in pairs]
     if len(set(codes)) != len(codes):
-        raise RuleViolation(_("Коды компетенций повторяются."), "competencies")
+        raise RuleViolation(_("Коды компетенций повторяются."), field)
     return pairs
 
 
 def save_specialty(actor: User, college_id: int, specialty: Specialty | None, *, code: str,
-                   name: str, qualification: str, competencies: list[tuple[str, str]]
+                   name: str, qualification: str, competencies: list[tuple[str, str]],
+                   name_kk: str = "", competency_names_kk: dict[str, str] | None = None
                    ) -> Specialty:
-    """Create or change a specialty with its list of competencies (matched by code)."""
+    """Create or change a specialty with its list of competencies (matched by code); the
+    Kazakh names of competencies come by code too (a competency not named keeps none)."""
+    names_kk = competency_names_kk or {}
     fields = {
         "code": checks.text(code, "code", 20),
         "name": checks.text(name, "name", 200),
+        "name_kk": checks.text(name_kk, "name_kk", 200, required=False),
         "qualification": checks.text(qualification, "qualification", 200),
     }
     clash = db.session.scalar(select(Specialty.id).where(
@@ -139,6 +154,7 @@ def save_specialty(actor: User, college_id: int, specialty: Specialty | None, *,
     for position, (code_, name_) in enumerate(competencies):
         competency = existing.get(code_) or Competency(specialty=specialty, code=code_)
         competency.name, competency.position = name_, position
+        competency.name_kk = names_kk.get(code_, "")
         db.session.add(competency)
     db.session.flush()
     db.session.expire(specialty, ["competencies"])
@@ -151,7 +167,8 @@ def save_specialty(actor: User, college_id: int, specialty: Specialty | None, *,
 
 
 def _competency_text(competencies: list[Competency]) -> str:
-    return "; ".join(f"{c.code} {c.name}" for c in competencies)
+    return "; ".join(f"{c.code} {c.name}" + (f" ({c.name_kk})" if c.name_kk else "")
+                     for c in competencies)
 
 
 def save_group(actor: User, college_id: int, group: Group | None, *, code: str,
@@ -179,8 +196,13 @@ def save_group(actor: User, college_id: int, group: Group | None, *, code: str,
 # --- enterprises -----------------------------------------------------------------------------
 
 def _enterprise_fields(name: str, city: str, industry: str, intake_capacity: int,
-                       contact_name: str, contact_phone: str, contact_email: str) -> dict:
-    return {
+                       contact_name: str, contact_phone: str, contact_email: str,
+                       name_kk: str | None = None) -> dict:
+    """The checked details; a Kazakh name of None (an import without that column) is left out,
+    so an existing enterprise keeps its own."""
+    kazakh = {} if name_kk is None else {
+        "name_kk": checks.text(name_kk, "name_kk", 200, required=False)}
+    return kazakh | {
         "name": checks.text(name, "name", 200),
         "city": checks.text(city, "city", 100),
         "industry": checks.text(industry, "industry", 100, required=False),
@@ -197,7 +219,8 @@ def find_enterprise_by_bin(bin: str) -> Enterprise | None:
 
 def save_enterprise(actor: User, college_id: int | None, *, name: str, bin: str, city: str,
                     industry: str = "", intake_capacity: int = 0, contact_name: str = "",
-                    contact_phone: str = "", contact_email: str = "", **legal_details: str
+                    contact_phone: str = "", contact_email: str = "",
+                    name_kk: str | None = None, **legal_details: str
                     ) -> tuple[Enterprise, bool]:
     """Create the enterprise, or find it by BIN; with a college, make it a partner.
 
@@ -206,7 +229,8 @@ def save_enterprise(actor: User, college_id: int | None, *, name: str, bin: str,
     """
     bin = checks.bin_number(bin)
     fields = _enterprise_fields(name, city, industry, intake_capacity, contact_name,
-                                contact_phone, contact_email) | legal.checked(legal_details)
+                                contact_phone, contact_email, name_kk)
+    fields |= legal.checked(legal_details)
     enterprise = find_enterprise_by_bin(bin)
     created = enterprise is None
     if created:
@@ -238,13 +262,14 @@ def duplicate_enterprise_message() -> str:
 
 def update_enterprise(actor: User, enterprise: Enterprise, *, name: str, city: str,
                       industry: str = "", intake_capacity: int = 0, contact_name: str = "",
-                      contact_phone: str = "", contact_email: str = "", **legal_details: str
-                      ) -> Enterprise:
+                      contact_phone: str = "", contact_email: str = "", name_kk: str = "",
+                      **legal_details: str) -> Enterprise:
     """Change an enterprise's details, capacity and contacts (its BIN stays)."""
     if not can_edit_enterprise(actor, enterprise):
         raise RuleViolation(not_editable_message())
     fields = _enterprise_fields(name, city, industry, intake_capacity, contact_name,
-                                contact_phone, contact_email) | legal.checked(legal_details)
+                                contact_phone, contact_email, name_kk)
+    fields |= legal.checked(legal_details)
     for key, value in fields.items():
         setattr(enterprise, key, value)
     return _saved(actor, enterprise, created=False)
@@ -265,16 +290,39 @@ def link_partner(actor: User, college_id: int, enterprise: Enterprise) -> bool:
     return True
 
 
-def add_department(actor: User, enterprise: Enterprise, name: str) -> Department:
+def add_department(actor: User, enterprise: Enterprise, name: str, name_kk: str = ""
+                   ) -> Department:
     """Add a workshop (цех) or department to an enterprise; names are unique within it."""
     if not can_edit_enterprise(actor, enterprise):
         raise RuleViolation(not_editable_message())
     name = checks.text(name, "name", 200)
+    name_kk = checks.text(name_kk, "name_kk", 200, required=False)
     if db.session.scalar(select(Department.id).where(
             Department.enterprise_id == enterprise.id, Department.name == name)):
         raise RuleViolation(_("Такое подразделение уже есть."), "name")
-    department = Department(enterprise_id=enterprise.id, name=name)
+    department = Department(enterprise_id=enterprise.id, name=name, name_kk=name_kk)
     db.session.add(department)
     db.session.flush()
     audit.record(actor, "department_added", enterprise, {"department": [None, name]})
+    return department
+
+
+def rename_department(actor: User, department: Department, name: str, name_kk: str = ""
+                      ) -> Department:
+    """Change a department's name or its Kazakh name; names stay unique within the enterprise."""
+    if not can_edit_enterprise(actor, department.enterprise):
+        raise RuleViolation(not_editable_message())
+    name = checks.text(name, "name", 200)
+    name_kk = checks.text(name_kk, "name_kk", 200, required=False)
+    if db.session.scalar(select(Department.id).where(
+            Department.enterprise_id == department.enterprise_id, Department.name == name,
+            Department.id != department.id)):
+        raise RuleViolation(_("Такое подразделение уже есть."), "name")
+    before = (department.name, department.name_kk)
+    department.name, department.name_kk = name, name_kk
+    db.session.flush()
+    if before != (name, name_kk):
+        audit.record(actor, "department_renamed", department.enterprise,
+                     {"department": [" / ".join(filter(None, before)),
+                                     " / ".join(filter(None, (name, name_kk)))]})
     return department

@@ -12,9 +12,10 @@ from app.forms import ActionForm
 from app.invitations.services import latest_invitations
 from app.labels import register_actions
 from app.listing import ListRequest, paginate
-from app.models import College, Enterprise, Group, Role, Specialty
+from app.models import College, Department, Enterprise, Group, Role, Specialty
 from app.organisations import legal, queries, services
 from app.organisations.forms import (
+    KAZAKH_NAME_HINT,
     CollegeForm,
     DepartmentForm,
     EnterpriseEditForm,
@@ -42,6 +43,7 @@ register_nav("organisations.my_enterprise", _l("Предприятие"), Role.E
 register_actions({
     "partner_linked": _l("добавлено в партнёры"),
     "department_added": _l("добавлен цех"),
+    "department_renamed": _l("изменено название цеха"),
 })
 
 
@@ -70,14 +72,14 @@ def _college_form(college: College | None):
     if form.validate_on_submit():
         saved = commit_or_show(form, lambda: services.save_college(
             current_user, college, name=form.name.data, city=form.city.data, bin=form.bin.data,
-            **legal.form_values(form)),
+            name_kk=form.name_kk.data, **legal.form_values(form)),
             duplicate=lambda: RuleViolation(_("Колледж с этим БИН уже зарегистрирован."), "bin"))
         if saved is not None:
             flash(_("Колледж сохранён."), "success")
             return redirect(url_for(".college", college_id=saved.id))
     back = url_for(".college", college_id=college.id) if college else url_for(".colleges")
     title = _("Изменить колледж") if college else _("Новый колледж")
-    return render_form(form, title, back)
+    return render_form(form, title, back, hints={"name_kk": KAZAKH_NAME_HINT})
 
 
 @bp.get("/colleges/<int:college_id>")
@@ -121,12 +123,12 @@ def _specialty_form(specialty: Specialty | None):
     if request.method == "GET" and specialty is not None:
         form.competencies.data = "\n".join(
             services.competency_line(c.code, c.name) for c in specialty.competencies)
+        form.competencies_kk.data = "\n".join(
+            services.competency_line(c.code, c.name_kk) for c in specialty.competencies
+            if c.name_kk)
     college_id = current_user.college_id
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.save_specialty(
-            current_user, college_id, specialty, code=form.code.data, name=form.name.data,
-            qualification=form.qualification.data,
-            competencies=services.parse_competencies(form.competencies.data)),
+        saved = commit_or_show(form, lambda: _save_specialty(form, college_id, specialty),
             duplicate=lambda: RuleViolation(
                 _("Специальность с этим кодом в колледже уже есть."), "code"))
         if saved is not None:
@@ -135,9 +137,25 @@ def _specialty_form(specialty: Specialty | None):
     back = (url_for(".specialty", specialty_id=specialty.id) if specialty
             else url_for(".groups"))
     title = _("Изменить специальность") if specialty else _("Новая специальность")
-    return render_form(form, title, back, hints={"competencies": _(
-        "Например: «ПМ 01 — Выполнять ручную дуговую сварку». Порядок строк — порядок в оценке."
-    )})
+    return render_form(form, title, back, hints={
+        "name_kk": KAZAKH_NAME_HINT,
+        "competencies": _("Например: «ПМ 01 — Выполнять ручную дуговую сварку». Порядок строк — "
+                          "порядок в оценке."),
+        "competencies_kk": _("Необязательно. Те же коды, например: «ПМ 01 — Қолмен доғалық "
+                             "дәнекерлеуді орындау». Компетенция без строки здесь показывается "
+                             "по-русски."),
+    })
+
+
+def _save_specialty(form: SpecialtyForm, college_id: int, specialty: Specialty | None
+                    ) -> Specialty:
+    competencies = services.parse_competencies(form.competencies.data)
+    names_kk = services.parse_kazakh_competencies(form.competencies_kk.data,
+                                                  [code for code, _name in competencies])
+    return services.save_specialty(
+        current_user, college_id, specialty, code=form.code.data, name=form.name.data,
+        name_kk=form.name_kk.data, qualification=form.qualification.data,
+        competencies=competencies, competency_names_kk=names_kk)
 
 
 @bp.get("/specialties/<int:specialty_id>")
@@ -220,7 +238,7 @@ def enterprises_export(fmt: str):
     mentors = queries.mentor_counts([e.id for e in items])
     header = [_("Название"), _("БИН"), _("Город"), _("Отрасль"), _("Мест в год"),
               _("Наставники"), _("Контактное лицо"), _("Телефон"), _("Электронная почта")]
-    rows = ([e.name, e.bin, e.city, e.industry, e.intake_capacity, mentors.get(e.id, 0),
+    rows = ([e.local_name, e.bin, e.city, e.industry, e.intake_capacity, mentors.get(e.id, 0),
              e.contact_name, e.contact_phone, e.contact_email] for e in items)
     return export(fmt, "enterprises", header, rows, title=_("Предприятия"))
 
@@ -261,7 +279,8 @@ def enterprise_new():
             return redirect(url_for(".enterprise", enterprise_id=saved.id))
     return render_form(form, _("Новое предприятие"), url_for(".enterprises"),
                        hints={"bin": _("12 цифр. Если предприятие уже есть в регионе, "
-                                       "найдите его и добавьте в партнёры.")})
+                                       "найдите его и добавьте в партнёры."),
+                              "name_kk": KAZAKH_NAME_HINT})
 
 
 @bp.get("/enterprise")
@@ -326,7 +345,8 @@ def enterprise_edit(enterprise_id: int):
             return redirect(url_for(".enterprise", enterprise_id=enterprise.id))
     return render_form(form, _("Изменить предприятие"),
                        url_for(".enterprise", enterprise_id=enterprise.id),
-                       subtitle=_("БИН %(bin)s", bin=enterprise.bin))
+                       subtitle=_("БИН %(bin)s", bin=enterprise.bin),
+                       hints={"name_kk": KAZAKH_NAME_HINT})
 
 
 @bp.post("/enterprises/<int:enterprise_id>/departments")
@@ -335,10 +355,32 @@ def department_add(enterprise_id: int):
     enterprise = _editable_enterprise(enterprise_id)
     form = DepartmentForm()
     added = form.validate_on_submit() and commit_or_show(
-        form, lambda: services.add_department(current_user, enterprise, form.name.data),
+        form, lambda: services.add_department(current_user, enterprise, form.name.data,
+                                              form.name_kk.data),
         duplicate=lambda: RuleViolation(_("Такое подразделение уже есть.")))
     if added:
         flash(_("Цех добавлен."), "success")
-    for error in form.name.errors:
+    for error in [*form.name.errors, *form.name_kk.errors]:
         flash(error, "error")
     return redirect(url_for(".enterprise", enterprise_id=enterprise.id))
+
+
+@bp.route("/enterprises/<int:enterprise_id>/departments/<int:department_id>/edit",
+          methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.COORDINATOR, Role.EMPLOYER)
+def department_edit(enterprise_id: int, department_id: int):
+    enterprise = _editable_enterprise(enterprise_id)
+    department = db.session.get(Department, department_id)
+    if department is None or department.enterprise_id != enterprise.id:
+        abort(404)
+    form = DepartmentForm(obj=department)
+    back = url_for(".enterprise", enterprise_id=enterprise.id)
+    if form.validate_on_submit():
+        saved = commit_or_show(form, lambda: services.rename_department(
+            current_user, department, form.name.data, form.name_kk.data),
+            duplicate=lambda: RuleViolation(_("Такое подразделение уже есть."), "name"))
+        if saved is not None:
+            flash(_("Цех сохранён."), "success")
+            return redirect(back)
+    return render_form(form, _("Изменить цех"), back, subtitle=enterprise.local_name,
+                       hints={"name_kk": KAZAKH_NAME_HINT})

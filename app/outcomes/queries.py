@@ -19,6 +19,7 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.naming import local_name
 from app.outcomes.dates import hired_by_for_due
 from app.outcomes.services import EMPLOYED
 from app.security import scope_of
@@ -101,8 +102,10 @@ def filter_choices(user: User) -> dict:
     ))
     # One choice per classifier code, however many colleges teach the specialty.
     specialties = [
-        SpecialtyChoice(code, name) for code, name in db.session.execute(
-            select(Specialty.code, func.min(Specialty.name)).where(Specialty.id.in_(
+        SpecialtyChoice(code, local_name(name, name_kk)) for code, name, name_kk in
+        db.session.execute(
+            select(Specialty.code, func.min(Specialty.name), func.max(Specialty.name_kk))
+            .where(Specialty.id.in_(
                 select(GraduateOutcome.specialty_id).where(scope)))
             .group_by(Specialty.code).order_by(Specialty.code)
         )

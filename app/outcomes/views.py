@@ -77,8 +77,9 @@ def export(fmt: str):
     filters = queries.LedgerFilters.from_args(request.args)
     q = (request.args.get("q") or "").strip()[:100]
     rows = (
-        (o.student.full_name, o.graduation_year, o.graduated_on, o.college.name,
-         str(o.specialty), o.host_enterprise.name if o.host_enterprise else "", label(o.outcome),
+        (o.student.full_name, o.graduation_year, o.graduated_on, o.college.local_name,
+         str(o.specialty), o.host_enterprise.local_name if o.host_enterprise else "",
+         label(o.outcome),
          o.employer_name, o.position, o.outcome_date, label(o.offer_status), o.offer_date,
          _retained(o, 6), _retained(o, 12))
         for o in queries.ledger_rows(current_user, filters, q)
@@ -117,7 +118,7 @@ def new(student_id: int):
     placements = services.students_placements(student)
     form = NewOutcomeForm()
     form.placement.choices = [SelectChoice(0, _("— без базового предприятия —"))] + [
-        SelectChoice(p.id, f"{p} · {p.enterprise.name} · "
+        SelectChoice(p.id, f"{p} · {p.enterprise.local_name} · "
                            f"{p.start_date:%d.%m.%Y}–{p.end_date:%d.%m.%Y}")
         for p in placements
     ]

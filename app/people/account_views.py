@@ -95,5 +95,6 @@ def contact_edit(user_id: int):
             return redirect(person_url(person))
     title = (_("Изменить данные координатора") if person.role == Role.COORDINATOR
              else _("Изменить данные представителя предприятия"))
-    subtitle = person.college.name if person.college else person.enterprise.name
+    subtitle = (person.college.local_name if person.college
+                else person.enterprise.local_name)
     return render_form(form, title, person_url(person), subtitle=subtitle)

@@ -70,7 +70,7 @@ def mentor_list(user: User, req: ListRequest, enterprise_id: int | None = None) 
     if enterprise_id:
         stmt = stmt.where(User.enterprise_id == enterprise_id)
     stmt = search(stmt, req.q, User.full_name, User.email, User.phone, MentorProfile.position,
-                  Enterprise.name)
+                  Enterprise.name, Enterprise.name_kk)
     return ordered(stmt, MENTOR_SORTS, req, User.id)
 
 

@@ -104,7 +104,7 @@ def _student(student_id: int) -> User:
 
 
 def _group_choices() -> list[tuple[int, str]]:
-    return [(g.id, f"{g.code} · {g.specialty.name}")
+    return [(g.id, f"{g.code} · {g.specialty.local_name}")
             for g, _n in groups_of(current_user.college_id)]
 
 
@@ -191,8 +191,8 @@ def mentors_export(fmt: str):
               _("Практикантов сейчас"), _("Предел практикантов"), _("Телефон"),
               _("Электронная почта")]
     rows = (
-        [m.full_name, m.enterprise.name,
-         m.mentor_profile.department.name if m.mentor_profile and m.mentor_profile.department
+        [m.full_name, m.enterprise.local_name,
+         m.mentor_profile.department.local_name if m.mentor_profile and m.mentor_profile.department
          else "", m.mentor_profile.position if m.mentor_profile else "",
          trainees.get(m.id, 0), m.mentor_profile.trainee_cap if m.mentor_profile else "",
          m.phone, shown_email(m.email)]
@@ -210,7 +210,8 @@ def _mentor(mentor_id: int) -> User:
 
 def _department_choices(enterprise_ids: list[int]) -> list[tuple]:
     return [("", "—")] + [
-        (d.id, f"{d.enterprise.name} · {d.name}" if len(enterprise_ids) > 1 else d.name)
+        (d.id, f"{d.enterprise.local_name} · {d.local_name}" if len(enterprise_ids) > 1
+         else d.local_name)
         for d in queries.departments_by_enterprise(enterprise_ids)
     ]
 
@@ -226,7 +227,7 @@ def mentor_new():
     if not enterprises:
         flash(_("Сначала добавьте предприятие-партнёр."), "warning")
         return redirect(url_for("organisations.enterprises"))
-    form.enterprise_id.choices = [(e.id, e.name) for e in enterprises]
+    form.enterprise_id.choices = [(e.id, e.local_name) for e in enterprises]
     form.department_id.choices = _department_choices([e.id for e in enterprises])
     if form.validate_on_submit():
         saved = commit_or_show(form, lambda: services.create_mentor(
@@ -303,7 +304,7 @@ def employer_new(enterprise_id: int):
             return redirect(url_for("organisations.enterprise", enterprise_id=enterprise.id))
     return render_form(form, _("Новый представитель предприятия"),
                        url_for("organisations.enterprise", enterprise_id=enterprise.id),
-                       subtitle=enterprise.name, hints={"email": _(
+                       subtitle=enterprise.local_name, hints={"email": _(
                            "Необязательно: приглашение можно передать ссылкой или QR-кодом.")})
 
 
@@ -321,7 +322,7 @@ def coordinator_new(college_id: int):
             return redirect(url_for("organisations.college", college_id=college.id))
     return render_form(form, _("Новый координатор"),
                        url_for("organisations.college", college_id=college.id),
-                       subtitle=college.name)
+                       subtitle=college.local_name)
 
 
 # Blocking accounts and contacts of employers and coordinators: routes on this blueprint.

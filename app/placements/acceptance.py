@@ -25,6 +25,7 @@ from app.domain.working_time import is_minor
 from app.extensions import db
 from app.labels import FIELDS, register_actions
 from app.models import GuardianLink, Placement, PlacementStatus, Role, User, utcnow
+from app.naming import content_names, stored_name
 from app.notifications import messages
 from app.notify import notify
 from app.placements.services import _read_again_locked, _record_change
@@ -61,20 +62,21 @@ FIELDS.update({
 
 def _agreement_sent(p: dict) -> str:
     return _("Договор на подпись: %(student)s, %(college)s — примите или отклоните его.",
-             student=p["student"], college=p["college"])
+             student=p["student"], college=stored_name(p, "college"))
 
 
 def _agreement_answered(p: dict) -> str:
     if p.get("accepted"):
         return _("%(enterprise)s принял(о) договор: %(student)s.",
-                 enterprise=p["enterprise"], student=p["student"])
+                 enterprise=stored_name(p, "enterprise"), student=p["student"])
     return _("%(enterprise)s отклонил(о) договор: %(student)s — «%(reason)s».",
-             enterprise=p["enterprise"], student=p["student"], reason=p.get("reason", ""))
+             enterprise=stored_name(p, "enterprise"), student=p["student"],
+             reason=p.get("reason", ""))
 
 
 def _agreement_to_acknowledge(p: dict) -> str:
     return _("Предприятие %(enterprise)s приняло ваш договор: ознакомьтесь с ним.",
-             enterprise=p["enterprise"])
+             enterprise=stored_name(p, "enterprise"))
 
 
 messages.RENDERERS.update({
@@ -156,7 +158,7 @@ def waiting_for(placement: Placement) -> str | None:
     if placement.declined_at is not None:
         return _("Предприятие отклонило договор: координатор изменяет его и отправляет заново.")
     if placement.accepted_at is None:
-        return _("Ждём ответа предприятия «%(name)s».", name=placement.enterprise.name)
+        return _("Ждём ответа предприятия «%(name)s».", name=placement.enterprise.local_name)
     waiting = []
     if placement.acknowledged_at is None:
         waiting.append(_("ознакомления студента"))
@@ -263,7 +265,8 @@ def send_to_enterprise(actor: User, placement: Placement, version: int | None,
     placement.decline_reason = ""
     placement.answered_by_id = None
     _record_change(actor, "sent_to_enterprise", placement)
-    params = {"student": placement.student.full_name, "college": placement.college.name}
+    params = {"student": placement.student.full_name,
+              **content_names("college", placement.college.name, placement.college.name_kk)}
     for employer in employers:
         notify(employer, "agreement_sent", params, link=_page(placement))
     return placement
@@ -278,7 +281,8 @@ def accept(actor: User, placement: Placement, version: int | None, now: datetime
     _record_change(actor, "accepted_by_enterprise", placement)
     _tell_college(placement, {"accepted": True})
     notify(placement.student, "agreement_to_acknowledge",
-           {"enterprise": placement.enterprise.name}, link=_page(placement))
+           content_names("enterprise", placement.enterprise.name, placement.enterprise.name_kk),
+           link=_page(placement))
     return placement
 
 
@@ -327,8 +331,9 @@ def reset(placement: Placement) -> None:
 
 
 def _tell_college(placement: Placement, extra: dict) -> None:
-    params = {"enterprise": placement.enterprise.name, "student": placement.student.full_name,
-              **extra}
+    params = {**content_names("enterprise", placement.enterprise.name,
+                              placement.enterprise.name_kk),
+              "student": placement.student.full_name, **extra}
     coordinators = db.session.scalars(select(User).where(
         User.college_id == placement.college_id, User.role == Role.COORDINATOR, User.active))
     for coordinator in coordinators:

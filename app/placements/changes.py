@@ -296,7 +296,7 @@ def describe(request: ChangeRequest) -> str:
             return _("часы: %(hours)s", hours=values["required_hours"])
         case ChangeKind.DEPARTMENT:
             department = db.session.get(Department, values["department_id"])
-            return _("цех: %(name)s", name=department.name if department else "—")
+            return _("цех: %(name)s", name=department.local_name if department else "—")
         case ChangeKind.TERMINATION:
             return _("расторжение с %(day)s",
                      day=services._day(date.fromisoformat(values["on"])))

@@ -19,6 +19,7 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.naming import local_name
 from app.security import scope_of, scoped
 
 Student = aliased(User, name="student")
@@ -72,7 +73,7 @@ def placements_for(user: User, req: ListRequest, filters: PlacementFilters) -> S
         )
     )
     stmt = search(stmt, req.q, Student.full_name, Mentor.full_name, Enterprise.name,
-                  Placement.agreement_number)
+                  Enterprise.name_kk, Placement.agreement_number)
     if filters.status is not None:
         stmt = stmt.where(Placement.status == filters.status)
     if filters.enterprise_id is not None:
@@ -84,14 +85,14 @@ def placements_for(user: User, req: ListRequest, filters: PlacementFilters) -> S
 
 def enterprise_choices(user: User) -> list[tuple[int, str]]:
     """Enterprises to filter the list by: those the user's placements can be at."""
-    stmt = select(Enterprise.id, Enterprise.name).order_by(Enterprise.name)
+    stmt = select(Enterprise.id, Enterprise.name, Enterprise.name_kk).order_by(Enterprise.name)
     if user.role == Role.COORDINATOR:
         stmt = stmt.join(Partnership, Partnership.enterprise_id == Enterprise.id).where(
             Partnership.college_id == user.college_id
         )
     elif user.role != Role.ADMIN:
         stmt = stmt.where(scope_of(Enterprise, user))
-    return [(row.id, row.name) for row in db.session.execute(stmt)]
+    return [(row.id, local_name(row.name, row.name_kk)) for row in db.session.execute(stmt)]
 
 
 def group_choices(user: User) -> list[tuple[int, str]]:
@@ -117,14 +118,14 @@ def student_choices(college_id: int) -> list[tuple[int, str]]:
 def mentor_choices(college_id: int) -> list[tuple[int, str]]:
     """Active mentors of the college's partner enterprises, with their enterprise."""
     rows = db.session.execute(
-        select(User.id, User.full_name, Enterprise.name)
+        select(User.id, User.full_name, Enterprise.name, Enterprise.name_kk)
         .join(Enterprise, User.enterprise_id == Enterprise.id)
         .join(Partnership, Partnership.enterprise_id == Enterprise.id)
         .join(MentorProfile, MentorProfile.user_id == User.id)
         .where(Partnership.college_id == college_id, User.role == Role.MENTOR, User.active)
         .order_by(Enterprise.name, User.full_name, User.id)
     )
-    return [(row.id, f"{row.full_name} · {row.name}") for row in rows]
+    return [(row.id, f"{row.full_name} · {local_name(row.name, row.name_kk)}") for row in rows]
 
 
 def department_choices(college_id: int, mentor_id: int | None = None
@@ -132,7 +133,8 @@ def department_choices(college_id: int, mentor_id: int | None = None
     """Workshops as (id, name, enterprise): of the mentor's enterprise when a mentor is chosen,
     else of every partner enterprise of the college (the form groups them by enterprise)."""
     stmt = (
-        select(Department.id, Department.name, Enterprise.name.label("enterprise"))
+        select(Department.id, Department.name, Department.name_kk,
+               Enterprise.name.label("enterprise"), Enterprise.name_kk.label("enterprise_kk"))
         .join(Enterprise, Department.enterprise_id == Enterprise.id)
         .join(Partnership, Partnership.enterprise_id == Enterprise.id)
         .where(Partnership.college_id == college_id)
@@ -141,7 +143,8 @@ def department_choices(college_id: int, mentor_id: int | None = None
     if mentor_id is not None:
         stmt = stmt.where(Enterprise.id == select(User.enterprise_id).where(
             User.id == mentor_id, User.role == Role.MENTOR).scalar_subquery())
-    return [(row.id, row.name, row.enterprise) for row in db.session.execute(stmt)]
+    return [(row.id, local_name(row.name, row.name_kk),
+             local_name(row.enterprise, row.enterprise_kk)) for row in db.session.execute(stmt)]
 
 
 def placement_page(placement_id: int, user: User) -> Placement | None:

@@ -420,6 +420,6 @@ def _check_intake(enterprise: Enterprise, start: date, own_id: int | None) -> No
         # Places are taken by every college: other colleges' counts are not told.
         raise RuleViolation(
             _("У предприятия «%(name)s» не осталось мест на %(year)s год (%(capacity)s в год).",
-              name=enterprise.name, year=year, capacity=enterprise.intake_capacity),
+              name=enterprise.local_name, year=year, capacity=enterprise.intake_capacity),
             "start_date",
         )

@@ -62,7 +62,7 @@ def export(fmt: str):
               _("Дата расторжения"), _("Причина расторжения")]
     rows = (
         [p.id, p.agreement_number, p.student.full_name, p.student.student_profile.group.code,
-         p.enterprise.name, p.mentor.full_name, p.start_date, p.end_date, p.required_hours,
+         p.enterprise.local_name, p.mentor.full_name, p.start_date, p.end_date, p.required_hours,
          label(p.status), p.terminated_on, p.termination_reason]
         for p in placements
     )

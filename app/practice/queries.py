@@ -21,6 +21,7 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.naming import local_name
 from app.practice.health import PlacementProgress, Thresholds, assess
 from app.practice.weeks import Week
 from app.security import scope_of
@@ -220,8 +221,8 @@ def with_people(progress: list[PlacementProgress]) -> list[PlacementProgress]:
 
 def college_choices(user: User) -> list[tuple[int, str]]:
     """The colleges the user may pick on the progress board, by name (one query)."""
-    return [(row.id, row.name) for row in db.session.execute(
-        select(College.id, College.name).where(scope_of(College, user))
+    return [(row.id, local_name(row.name, row.name_kk)) for row in db.session.execute(
+        select(College.id, College.name, College.name_kk).where(scope_of(College, user))
         .order_by(College.name, College.id)
     )]
 

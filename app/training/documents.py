@@ -22,6 +22,7 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.naming import content_names
 from app.training import queries
 
 # A concluded agreement is a verified period of work experience (стаж).
@@ -74,8 +75,8 @@ def plan_annex(placement_id: int) -> dict[str, Any]:
     plan = queries.plan_of(placement_id)
     modules = plan.modules if plan else []
     return {
-        "modules": [{"code": m.code, "name": m.name, "planned_hours": m.planned}
-                    for m in modules],
+        "modules": [{"code": m.code, **content_names("name", m.name, m.name_kk),
+                     "planned_hours": m.planned} for m in modules],
         "planned_total": sum(m.planned for m in modules),
     }
 
@@ -85,8 +86,9 @@ def plan_progress_lines(placement_ids: list[int]) -> dict[int, dict[str, Any]]:
     plans = queries.plans_of(placement_ids)
     return {
         pid: {
-            "modules": [{"code": m.code, "name": m.name, "planned_hours": m.planned,
-                         "done_minutes": m.done_minutes} for m in plan.modules],
+            "modules": [{"code": m.code, **content_names("name", m.name, m.name_kk),
+                         "planned_hours": m.planned, "done_minutes": m.done_minutes}
+                        for m in plan.modules],
             "planned_total": plan.planned_total,
             "unmapped_minutes": plan.unmapped_minutes,
         }
@@ -121,10 +123,11 @@ def work_experience_content(student_id: int) -> dict[str, Any] | None:
         {
             "placement_id": p.id,
             "agreement_number": p.agreement_number,
-            "enterprise": p.enterprise.name,
+            **content_names("enterprise", p.enterprise.name, p.enterprise.name_kk),
             "enterprise_bin": p.enterprise.bin,
             "enterprise_city": p.enterprise.city,
-            "department": p.department.name if p.department else "",
+            **(content_names("department", p.department.name, p.department.name_kk)
+               if p.department else {"department": ""}),
             "position": specialty.qualification,
             "start": _iso(p.start_date),
             "end": _iso(p.terminated_on or p.completed_on or p.end_date),
@@ -139,9 +142,10 @@ def work_experience_content(student_id: int) -> dict[str, Any] | None:
         "student": student.full_name,
         "student_iin": profile.iin,
         "student_birth_date": _iso(profile.birth_date),
-        "college": student.college.name if student.college else "",
+        **(content_names("college", student.college.name, student.college.name_kk)
+           if student.college else {"college": ""}),
         "college_city": student.college.city if student.college else "",
-        "specialty": f"{specialty.code} {specialty.name}",
+        **content_names("specialty", specialty.name, specialty.name_kk, specialty.code),
         "qualification": specialty.qualification,
         "group": profile.group.code,
         "graduation_year": profile.graduation_year,

@@ -18,6 +18,7 @@ from app.models import (
     SafetyInduction,
     StudentProfile,
 )
+from app.naming import NamedInTwoLanguages
 
 
 def inductions_of(placement_id: int) -> list[SafetyInduction]:
@@ -88,12 +89,13 @@ def template_of(specialty_id: int) -> list[tuple[Competency, int | None]]:
 
 
 @dataclass
-class ModuleProgress:
+class ModuleProgress(NamedInTwoLanguages):
     competency_id: int | None
     code: str
     name: str
     planned: int
     done_minutes: int = 0
+    name_kk: str = ""
 
     @property
     def done(self) -> float:
@@ -171,9 +173,10 @@ def plans_of(placement_ids: list[int]) -> dict[int, TrainingPlan]:
     for pid, required, specialty_id in heads:
         if own.get(pid):
             modules = [ModuleProgress(m.competency_id, m.competency.code, m.competency.name,
-                                      m.planned_hours) for m in own[pid]]
+                                      m.planned_hours, name_kk=m.competency.name_kk)
+                       for m in own[pid]]
         else:
-            modules = [ModuleProgress(c.id, c.code, c.name, hours or 0)
+            modules = [ModuleProgress(c.id, c.code, c.name, hours or 0, name_kk=c.name_kk)
                        for c, hours in templates.get(specialty_id, [])]
         plan = TrainingPlan(pid, required, bool(own.get(pid)), modules)
         mapped = {m.competency_id for m in modules}

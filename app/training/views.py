@@ -169,7 +169,7 @@ def plan_edit(placement_id: int):
         return redirect(url_for("placements.show", placement_id=placement.id))
     plan = queries.plan_of(placement.id)
     modules = plan.modules if plan else []
-    names = {m.competency_id: f"{m.code} {m.name}" for m in modules}
+    names = {m.competency_id: f"{m.code} {m.local_name}" for m in modules}
     if request.method == "POST":
         form = PlanForm()
         if _save_hours(form, lambda hours: services.save_plan(
@@ -192,7 +192,7 @@ def template_edit(specialty_id: int):
     if refusal:
         abort(403)
     rows = queries.template_of(specialty.id)
-    names = {c.id: f"{c.code} {c.name}" for c, _hours in rows}
+    names = {c.id: f"{c.code} {c.local_name}" for c, _hours in rows}
     if request.method == "POST":
         form = PlanForm()
         if _save_hours(form, lambda hours: services.save_template(
