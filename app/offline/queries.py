@@ -63,7 +63,7 @@ def _student_week(student: User, today: date) -> dict:
             "open": active and in_period and (entry is None or entry.status in EDITABLE),
             "entry": _entry(entry) if entry is not None else None,
         })
-    return {"placement": {"id": placement.id, "enterprise": placement.enterprise.name},
+    return {"placement": {"id": placement.id, "enterprise": str(placement.enterprise)},
             "week": {"code": week.code, "title": week_span(week)}, "days": days}
 
 
