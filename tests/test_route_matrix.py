@@ -22,6 +22,7 @@ from app.models import (
     AuditEvent,
     ChangeKind,
     ChangeRequest,
+    Department,
     DeputyAssignment,
     EntryAttachment,
     InductionKind,
@@ -73,6 +74,7 @@ MATRIX: dict[str, frozenset | str] = {
     "organisations.enterprise_find": roles(C), "organisations.enterprise_link": roles(C),
     "organisations.enterprises_export": roles(A, C), "organisations.my_enterprise": roles(E),
     "organisations.department_add": roles(A, C, E),
+    "organisations.department_edit": roles(A, C, E),
     "organisations.groups": roles(A, C), "organisations.group": roles(A, C),
     "organisations.group_new": roles(C), "organisations.group_edit": roles(C),
     "organisations.specialty": roles(A, C), "organisations.specialty_new": roles(C),
@@ -153,7 +155,7 @@ KIND_OF = {
     "specialty_id": "specialty", "mentor_id": "mentor", "student_id": "student",
     "user_id": "student", "comment_id": "comment", "assignment_id": "deputy",
     "request_id": "change", "induction_id": "induction", "job_id": "job",
-    "notification_id": "notification", "token_id": "token",
+    "notification_id": "notification", "token_id": "token", "department_id": "department",
 }
 # Foreign objects some roles may see by design, each for a reason.
 VISIBLE_BY_DESIGN = {
@@ -205,10 +207,12 @@ def _other_world() -> dict[str, int]:
                            requested_by_id=placement.mentor_id, reason="x")
     induction = SafetyInduction(placement_id=placement.id, kind=list(InductionKind)[0],
                                 held_on=placement.start_date, instructor="x")
+    department = Department(enterprise_id=placement.enterprise_id, name="Цех")
     job = Job(owner_id=placement.student_id, kind="group_diaries", status=JobStatus.FAILED,
               params={"group_id": placement.student.student_profile.group_id})
     note = Notification(user_id=placement.student_id, kind="test", message="x")
-    db.session.add_all([attachment, absence, comment, assignment, change, induction, job, note])
+    db.session.add_all([attachment, absence, comment, assignment, change, induction, job, note,
+                        department])
     finished = builders.placement(mentor_=placement.mentor,
                                   status=PlacementStatus.COMPLETED)
     assessment = builders_outcomes.assessment(finished)
@@ -225,6 +229,7 @@ def _other_world() -> dict[str, int]:
         "mentor": placement.mentor_id, "student": placement.student_id,
         "comment": comment.id, "deputy": assignment.id, "change": change.id,
         "induction": induction.id, "job": job.id, "notification": note.id, "token": token.id,
+        "department": department.id,
     }
 
 
@@ -324,7 +329,7 @@ def test_routes_are_refused_to_the_roles_they_are_not_for(app, client, role):
     assert login(client, users[role]).status_code == 302
     wrong = []
     for rule in _rules(app):
-        allowed = MATRIX.get(rule.endpoint)
+        allowed = MATRIX.get(rule.endpoint, frozenset())
         if allowed == PUBLIC or role in allowed or rule.arguments - set(PLAIN_ARGS):
             continue  # routes with objects are covered above
         url = _url(rule, {})
