@@ -138,6 +138,8 @@ FIELDS: dict[str, str] = {
     "terminated_on": _l("Дата расторжения"),
     "termination_reason": _l("Причина расторжения"),
     "agreement_number": _l("Номер договора"),
+    "compensation_amount": _l("Компенсационная выплата в месяц"),
+    "compensation_rule": _l("Порядок компенсационной выплаты"),
     "offer_status": _l("Предложение о работе"),
     "offer_date": _l("Дата предложения"),
     "work_date": _l("Дата"),
