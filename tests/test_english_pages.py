@@ -165,3 +165,20 @@ def test_no_cyrillic_in_english_documents_outside_user_data(app, client):
         if left:
             found[url] = sorted(set(left))[:8]
     assert not found, f"Cyrillic in English documents: {found}"
+
+
+def test_statuses_of_different_enums_keep_their_own_names(app):
+    """StrEnum members with the same value are equal: each enum's label must stay its own (an
+    approved diary entry is "signed off", not a change request's "approved")."""
+    from flask_babel import force_locale
+
+    from app.labels import label
+    from app.models import AbsenceStatus, ChangeStatus, EntryStatus, OfferStatus
+
+    with app.test_request_context(), force_locale("en"):
+        assert label(EntryStatus.APPROVED) == "signed off"
+        assert label(ChangeStatus.APPROVED) == "approved"
+        assert label(OfferStatus.DECLINED) == "offer declined"
+        assert label(ChangeStatus.DECLINED) == "declined"
+        assert label(ChangeStatus.PENDING) == "awaiting an answer"
+        assert label(AbsenceStatus.PENDING) != label(ChangeStatus.PENDING)
