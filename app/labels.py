@@ -18,6 +18,7 @@ from app.models import (
     Role,
 )
 
+
 def _label_key(key: Any) -> Any:
     return (type(key), key) if isinstance(key, Enum) else key
 
