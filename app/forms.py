@@ -100,12 +100,16 @@ def refuse_non_ascii_number(form, field: Field) -> None:
 
 
 class AmountField(StringField):
-    """A sum of money as people type it: "150 000", "85000,50" or "85000.50"; empty is None.
+    """A sum of money as people type it: "150 000", "150,000", "85000,50" or "85000.50"; empty
+    is None.
     Digits 0–9 only; control characters are left to `refuse_hostile_text`."""
 
     # Spaces people put between thousands: a plain, a no-break and a narrow no-break space.
     GROUPING = re.compile(r"[ \u00a0\u202f]")
     AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?", re.ASCII)
+    # Commas between thousands, as English readers write them: "150,000", "85,000.50". A sum
+    # has at most two decimals, so three digits after a comma are never a fraction.
+    COMMA_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?", re.ASCII)
 
     def process_formdata(self, valuelist):
         raw = valuelist[0] if valuelist else ""
@@ -113,6 +117,8 @@ class AmountField(StringField):
         self.data = None
         if not text or has_control(text) or has_bidi_control(text):
             return
+        if self.COMMA_GROUPED.fullmatch(text):
+            text = text.replace(",", "")
         if not self.AMOUNT.fullmatch(text):
             raise ValueError(_l("Введите сумму цифрами, например 150 000 или 85 000,50."))
         if text.startswith("-"):

@@ -102,7 +102,8 @@ def test_the_coordinator_sets_it_on_the_draft_form_and_the_page_shows_it(login_a
     ("ru", "-5", "Сумма не может быть отрицательной."),
     ("kk", "-5", "Сома теріс бола алмайды."),
     ("en", "-5", "The amount cannot be negative."),
-    ("en", "abc", "Enter the amount in digits, e.g. 150 000 or 85 000.50."),
+    ("en", "abc", "Enter the amount in digits, e.g. 150,000 or 85,000.50."),
+    ("ru", "150,5,0", "Введите сумму цифрами, например 150 000 или 85 000,50."),
     ("kk", "1e9", "Соманы цифрлармен енгізіңіз, мысалы 150 000 немесе 85 000,50."),
     ("en", "１５０", "Enter the amount in digits"),
     ("en", "10\x0000", "The field contains control characters that are not allowed."),
@@ -118,6 +119,19 @@ def test_bad_amounts_are_refused_in_the_readers_language(login_as, lang, typed, 
     assert response.status_code == 200
     assert message in _text(response)
     assert db.session.scalar(select(Placement.id)) is None
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("150 000", "150000.00"), ("150\u00a0000", "150000.00"), ("150,000", "150000.00"),
+    ("85,000.50", "85000.50"), ("85000,5", "85000.50"), ("85000.50", "85000.50"), ("0", "0.00"),
+    ("1,234,567", "1234567.00"),
+])
+def test_amounts_are_read_as_people_type_them(login_as, typed, stored):
+    w = world()
+    client = login_as(w.coordinator)
+    response = client.post("/placements/new", data=form_data(w, compensation_amount=typed))
+    assert response.status_code == 302, _text(response)[-3000:]
+    assert db.session.scalar(select(Placement.compensation_amount)) == Decimal(stored)
 
 
 def test_a_nul_byte_in_the_rule_is_refused(login_as):
