@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import inspect, literal, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.i18n import LANGUAGE_NAMES, format_date, format_datetime
+from app.i18n import LANGUAGE_NAMES, format_date, format_datetime, format_tenge
 from app.labels import HIDDEN_VALUES, action_label, field_label, label
 from app.models import (
     AssessmentKind,
@@ -44,6 +45,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # JSON has no decimals; the string keeps the exact amount
     return value
 
 
@@ -220,6 +223,11 @@ def _shown_value(table: str, field: str, value: Any,
         return names.get((field, value), _("удалено"))
     if field == "minutes" and isinstance(value, int | float):
         return _("%(hours)s ч", hours=format_decimal(value / 60, format="#,##0.#"))
+    if field == "compensation_amount" and isinstance(value, str | int):
+        try:
+            return format_tenge(Decimal(value))
+        except InvalidOperation:
+            return str(value)
     if field == "locale" and value in LANGUAGE_NAMES:
         return LANGUAGE_NAMES[value]
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):

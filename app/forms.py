@@ -8,10 +8,19 @@ only (a full-width `７` is not seven hours) and integers stay within the databa
 import re
 import unicodedata
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, FloatField, Form, IntegerField, PasswordField
+from wtforms import (
+    DateField,
+    DecimalField,
+    FloatField,
+    Form,
+    IntegerField,
+    PasswordField,
+    StringField,
+)
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.fields.core import Field
 from wtforms.validators import StopValidation
@@ -88,6 +97,40 @@ def refuse_non_ascii_number(form, field: Field) -> None:
     data = field.data
     if isinstance(data, int) and not isinstance(data, bool) and not INT_MIN <= data <= INT_MAX:
         raise StopValidation(_l("Слишком большое число."))
+
+
+class AmountField(StringField):
+    """A sum of money as people type it: "150 000", "150,000", "85000,50" or "85000.50"; empty
+    is None.
+    Digits 0–9 only; control characters are left to `refuse_hostile_text`."""
+
+    # Spaces people put between thousands: a plain, a no-break and a narrow no-break space.
+    GROUPING = re.compile(r"[ \u00a0\u202f]")
+    AMOUNT = re.compile(r"-?[0-9]+(?:[.,][0-9]{1,2})?", re.ASCII)
+    # Commas between thousands, as English readers write them: "150,000", "85,000.50". A sum
+    # has at most two decimals, so three digits after a comma are never a fraction.
+    COMMA_GROUPED = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?", re.ASCII)
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        text = self.GROUPING.sub("", raw.strip()) if isinstance(raw, str) else ""
+        self.data = None
+        if not text or has_control(text) or has_bidi_control(text):
+            return
+        if self.COMMA_GROUPED.fullmatch(text):
+            text = text.replace(",", "")
+        if not self.AMOUNT.fullmatch(text):
+            raise ValueError(_l("Введите сумму цифрами, например 150 000 или 85 000,50."))
+        if text.startswith("-"):
+            raise ValueError(_l("Сумма не может быть отрицательной."))
+        self.data = Decimal(text.replace(",", "."))
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format(Decimal(self.data).normalize(), "f")
 
 
 def chosen_id(field: Field) -> int | None:

@@ -36,6 +36,24 @@ def format_datetime(value=None, format=None, rebase=True) -> str:  # noqa: A002
     return flask_babel.format_datetime(value, _english("datetime", format), rebase)
 
 
+def format_tenge(amount) -> str:
+    """A sum in tenge in the reader's language: "150 000 ₸" (ru, kk), "KZT 150,000" (en);
+    kopecks (tiyn) only when there are any."""
+    from decimal import Decimal
+
+    from babel.numbers import format_currency
+
+    amount = Decimal(amount)
+    digits = "" if amount == amount.to_integral_value() else ".00"
+    language = str(get_locale())
+    if language == "en":
+        return format_currency(amount, "KZT", format=f"¤\u00a0#,##0{digits}", locale="en",
+                               currency_digits=False)
+    # The Kazakhstan variants of ru and kk name the currency "₸" (plain ru says "KZT").
+    return format_currency(amount, "KZT", format=f"#,##0{digits}\u00a0¤",
+                           locale=f"{language}_KZ", currency_digits=False)
+
+
 def select_locale() -> str:
     """The signed-in user's choice, else the session's, else the browser's, else Russian."""
     languages = current_app.config["LANGUAGES"]

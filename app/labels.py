@@ -1,6 +1,7 @@
 """Translated names of the domain's roles and statuses, for templates and exports."""
 
 from enum import Enum
+from typing import Any
 
 from babel.dates import format_date, format_interval
 from flask_babel import get_locale
@@ -17,7 +18,39 @@ from app.models import (
     Role,
 )
 
-LABELS: dict[Enum, str] = {
+
+def _label_key(key: Any) -> Any:
+    return (type(key), key) if isinstance(key, Enum) else key
+
+
+class EnumLabels(dict):
+    """Labels keyed by the enum member together with its class. Members of two StrEnums with
+    the same value (a change request's and an absence's "pending", an entry's and a change's
+    "approved") are equal and hash alike: in a plain dict one enum's label would overwrite the
+    other's."""
+
+    def __init__(self, labels: dict | None = None) -> None:
+        super().__init__()
+        self.update(labels or {})
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(_label_key(key), value)
+
+    def __getitem__(self, key: Any) -> Any:
+        return super().__getitem__(_label_key(key))
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(_label_key(key))
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return super().get(_label_key(key), default)
+
+    def update(self, other: Any = (), **extra: Any) -> None:  # type: ignore[override]
+        for key, value in dict(other, **extra).items():
+            self[key] = value
+
+
+LABELS = EnumLabels({
     Role.ADMIN: _l("администратор"),
     Role.COORDINATOR: _l("координатор"),
     Role.EMPLOYER: _l("работодатель"),
@@ -51,7 +84,7 @@ LABELS: dict[Enum, str] = {
     DocumentKind.ASSESSMENT: _l("аттестационный лист"),
     DocumentKind.AGREEMENT: _l("договор"),
     DocumentKind.REPORT: _l("отчёт о трудоустройстве"),
-}
+})
 
 
 def label(value: Enum) -> str:
@@ -138,6 +171,8 @@ FIELDS: dict[str, str] = {
     "terminated_on": _l("Дата расторжения"),
     "termination_reason": _l("Причина расторжения"),
     "agreement_number": _l("Номер договора"),
+    "compensation_amount": _l("Компенсационная выплата в месяц"),
+    "compensation_rule": _l("Порядок компенсационной выплаты"),
     "offer_status": _l("Предложение о работе"),
     "offer_date": _l("Дата предложения"),
     "work_date": _l("Дата"),

@@ -1,11 +1,18 @@
 """Forms of the acceptance steps: each carries the version of the page it was shown on."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from app.forms import BaseForm
+from app.forms import AmountField, BaseForm
 
 STALE_PAGE = _l("Страница устарела: откройте договор заново.")
 
@@ -58,6 +65,9 @@ class ChangeRequestForm(BaseForm):
     required_hours = IntegerField(_l("Новое количество часов"), validators=[Optional()])
     department_id = SelectField(_l("Новый цех"), coerce=_optional_id, validate_choice=False,
                                 validators=[Optional()])
+    compensation_amount = AmountField(_l("Новая выплата, ₸ в месяц"),
+                                      render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    compensation_rule = StringField(_l("Новый порядок выплаты"), validators=[Length(max=300)])
     on = DateField(_l("Дата расторжения"), validators=[Optional()])
     reason = TextAreaField(_l("Причина"), validators=[
         DataRequired(_l("Укажите причину.")), Length(max=2000)])
@@ -65,7 +75,9 @@ class ChangeRequestForm(BaseForm):
     def values(self) -> dict:
         return {"mentor_id": self.mentor_id.data, "start_date": self.start_date.data,
                 "end_date": self.end_date.data, "required_hours": self.required_hours.data,
-                "department_id": self.department_id.data, "on": self.on.data}
+                "department_id": self.department_id.data, "on": self.on.data,
+                "compensation_amount": self.compensation_amount.data,
+                "compensation_rule": self.compensation_rule.data or ""}
 
 
 class ChangeAnswerForm(BaseForm):

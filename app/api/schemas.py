@@ -187,6 +187,15 @@ class Placement(ma.Schema):
                                  validate=validate.OneOf([s.value for s in OfferStatus]))
     terminated_on = fields.Date(required=True, allow_none=True)
     termination_reason = fields.String(required=True)
+    compensation_amount = fields.String(
+        required=True, allow_none=True,
+        metadata={"format": "decimal", "example": "150000.00",
+                  "description": "the trainee's monthly compensation payment in tenge as the "
+                  "agreement states it (a decimal string, exact), or null"})
+    compensation_rule = fields.String(
+        required=True, metadata={"description": "the payment's rule as the agreement states "
+                                 "it; with neither amount nor rule, the enterprise's general "
+                                 "rule applies"})
     version = fields.Integer(required=True)
 
 

@@ -70,7 +70,10 @@ def placement(p: Placement) -> dict:
             "start_date": p.start_date, "end_date": p.end_date,
             "required_hours": p.required_hours, "status": _v(p.status),
             "offer_status": _v(p.offer_status), "terminated_on": p.terminated_on,
-            "termination_reason": p.termination_reason or "", "version": p.version}
+            "termination_reason": p.termination_reason or "",
+            "compensation_amount": None if p.compensation_amount is None
+            else str(p.compensation_amount),
+            "compensation_rule": p.compensation_rule or "", "version": p.version}
 
 
 def status_history(p: Placement) -> list[dict]:

@@ -25,6 +25,7 @@ from app.models import (
     Placement,
 )
 from app.naming import content_names
+from app.placements import compensation
 from app.training import documents as training_documents
 
 
@@ -228,6 +229,15 @@ def _acceptance_dates(placement: Placement) -> dict[str, Any]:
     }
 
 
+def _compensation_part(placement: Placement) -> dict[str, Any]:
+    """The compensation clause's data: the agreement's own terms, else the enterprise's rule.
+    The amount (a decimal string) is there only when the agreement states one, so agreements
+    recorded before it existed keep their content hash."""
+    terms = compensation.of_placement(placement)
+    amount = {"compensation_amount": str(terms.amount)} if terms.amount is not None else {}
+    return {"compensation": terms.rule, **amount}
+
+
 def agreement_content(placement: Placement) -> dict[str, Any]:
     """The dual-training agreement as its record stands."""
     profile = placement.student.student_profile
@@ -250,7 +260,7 @@ def agreement_content(placement: Placement) -> dict[str, Any]:
         "terminated_on": _iso(placement.terminated_on),
         "concluded_on": _iso(placement.activated_at.date() if placement.activated_at
                              else placement.created_at.date() if placement.created_at else None),
-        "compensation": placement.enterprise.trainee_compensation,
+        **_compensation_part(placement),
 
         # Annex 1, the individual training plan: the placement's modules and planned hours.
         "plan": training_documents.plan_annex(placement.id),

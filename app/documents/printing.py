@@ -15,7 +15,7 @@ from app.documents.content import diary_totals, percent, weekly_plan
 from app.documents.render import render_pdf
 from app.documents.services import format_code
 from app.domain.grades import FIVE_POINT_WORDS
-from app.i18n import format_date, format_datetime
+from app.i18n import format_date, format_datetime, format_tenge
 from app.labels import label
 from app.models import (
     AssessmentKind,
@@ -169,6 +169,7 @@ def document_html(content: dict[str, Any], issued: Stamp, locale: str,
             qr=qr, verify_url=verify_url, locale=locale, page_counter=page_counter_css(),
             css_string=css_string, fmt_date=_date, fmt_hours=_hours, percent=percent,
             fmt_points=lambda v: format_decimal(v, "0.00"), fmt_int=format_number,
+            fmt_tenge=format_tenge,
             grade_word=lambda g: str(FIVE_POINT_WORDS.get(g, "")), images=images or {},
             kind_label=lambda v: label(AssessmentKind(v)),
             hire_label=lambda v: label(HireRecommendation(v)) if v else "—",

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.imports.columns import KINDS, match_header
 from app.imports.reading import Table
@@ -113,23 +114,27 @@ def refused(outcome: Outcome, table: Table, number: int, refusal: RuleViolation,
 
 def example_rows(kind: str) -> list[list[str]]:
     """A tiny example of a correct file, for the upload page: its header row in the reader's
-    language (every language's titles are accepted), its data as an office would type it."""
+    language (every language's titles are accepted), its data as an office would type it —
+    the made-up names and words in the reader's language too."""
     header, *rows = _EXAMPLES[kind]
     columns = KINDS[kind]
     by_key = {column.key: column for column in columns}
     found = match_header(columns, header)
     titles = {position: str(by_key[key].title) for key, position in found.items()}
-    return [[titles.get(position, cell) for position, cell in enumerate(header)], *rows]
+    return [[titles.get(position, cell) for position, cell in enumerate(header)],
+            *([str(cell) for cell in row] for row in rows)]
 
 
-_EXAMPLES: dict[str, list[list[str]]] = {
+_EXAMPLES: dict[str, list[list[Any]]] = {
         "students": [["ФИО", "ИИН", "Группа", "Код специальности", "Специальность", "Телефон",
                       "Родитель", "Телефон родителя"],
-                     ["Ким Данияр Нурланович", "070310590889", "СВ-23-1", "07150100",
-                      "Сварочное дело", "+7 708 897 34 34", "Ким Нурлан Ахметович",
-                      "+7 705 111 22 33"]],
+                     [_l("Ким Данияр Нурланович"), "070310590889", _l("ЭС-23-1"), "07130200",
+                      # One word: a classifier name in full is demo data too.
+                      _l("Электроснабжение"), "+7 708 897 34 34",
+                      _l("Ким Нурлан Ахметович"), "+7 705 111 22 33"]],
         "enterprises": [["Наименование", "БИН", "Город", "Отрасль", "Мест в год"],
-                        ["ТОО «Риддер Строй»", "160750983883", "Риддер", "Строительство", "8"]],
+                        [_l("ТОО «Риддер Строй»"), "160750983883", _l("Риддер"),
+                         _l("Строительство"), "8"]],
         "placements": [["ИИН студента", "БИН предприятия", "E-mail наставника", "Начало",
                         "Окончание", "Часы"],
                        ["070310590889", "160750983883", "master@ridder-stroy.kz",

@@ -2,8 +2,20 @@
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, ForeignKey, Index, String, Text, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin, enum_column, utcnow
@@ -36,6 +48,8 @@ class Placement(TimestampMixin, Base):
             "(status = 'terminated') = (terminated_on IS NOT NULL)", name="termination_date"
         ),
         CheckConstraint("accepted_at IS NULL OR declined_at IS NULL", name="one_answer"),
+        CheckConstraint("compensation_amount IS NULL OR compensation_amount >= 0",
+                        name="compensation_not_negative"),
         Index("ix_placements_college_id_status", "college_id", "status"),
         Index("ix_placements_enterprise_id_status", "enterprise_id", "status"),
         Index("ix_placements_mentor_id_status", "mentor_id", "status"),
@@ -63,6 +77,11 @@ class Placement(TimestampMixin, Base):
     terminated_on: Mapped[date | None] = mapped_column(Date)
     termination_reason: Mapped[str] = mapped_column(Text, default="")
     agreement_number: Mapped[str] = mapped_column(String(40), default="")
+    # The trainee's compensation payment as this agreement states it: a monthly amount in tenge
+    # and/or a rule in words; with neither, the enterprise's general rule applies
+    # (app/placements/compensation.py).
+    compensation_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    compensation_rule: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # The host's job offer, made during the placement (carried into the graduate's outcome).
     offer_status: Mapped[OfferStatus] = mapped_column(
         enum_column(OfferStatus, "offer_status"), default=OfferStatus.NONE
@@ -123,6 +142,7 @@ class ChangeKind(enum.StrEnum):
     DATES = "dates"
     HOURS = "hours"
     DEPARTMENT = "department"
+    COMPENSATION = "compensation"
     TERMINATION = "termination"
 
 

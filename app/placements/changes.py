@@ -7,6 +7,7 @@ gave them (`DiaryEntry.reviewed_by_id`).
 """
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -28,7 +29,7 @@ from app.models import (
 )
 from app.notifications import messages
 from app.notify import notify
-from app.placements import services
+from app.placements import compensation, services
 from app.rules import RuleViolation
 from app.security import is_college_coordinator
 
@@ -49,6 +50,7 @@ KIND_LABELS = {
     ChangeKind.DATES: _l("новые сроки"),
     ChangeKind.HOURS: _l("другое количество часов"),
     ChangeKind.DEPARTMENT: _l("другой цех"),
+    ChangeKind.COMPENSATION: _l("другая компенсационная выплата"),
     ChangeKind.TERMINATION: _l("расторжение"),
 }
 LABELS.update(KIND_LABELS)
@@ -138,6 +140,15 @@ def _proposal(placement: Placement, kind: ChangeKind, values: dict[str, Any],
                 raise RuleViolation(_("Выберите другой цех."), "department_id")
             services._check_department(department_id, placement.enterprise)
             return {"department_id": department_id}
+        case ChangeKind.COMPENSATION:
+            amount = compensation.check_amount(values.get("compensation_amount"))
+            rule = compensation.check_rule(values.get("compensation_rule"))
+            if (amount, rule) == (placement.compensation_amount,
+                                  placement.compensation_rule or ""):
+                raise RuleViolation(_("Условия выплаты не отличаются от нынешних."),
+                                    "compensation_amount")
+            return {"compensation_amount": None if amount is None else str(amount),
+                    "compensation_rule": rule}
         case ChangeKind.TERMINATION:
             on = values.get("on")
             _check_termination_day(placement, on, today)
@@ -251,6 +262,10 @@ def _apply(request: ChangeRequest, placement: Placement, today: date) -> None:
         case ChangeKind.DEPARTMENT:
             services._check_department(values["department_id"], placement.enterprise)
             placement.department_id = values["department_id"]
+        case ChangeKind.COMPENSATION:
+            amount = values["compensation_amount"]
+            placement.compensation_amount = compensation.check_amount(amount)
+            placement.compensation_rule = compensation.check_rule(values["compensation_rule"])
         case ChangeKind.TERMINATION:
             on = date.fromisoformat(values["on"])
             _check_termination_day(placement, on, today)
@@ -297,6 +312,12 @@ def describe(request: ChangeRequest) -> str:
         case ChangeKind.DEPARTMENT:
             department = db.session.get(Department, values["department_id"])
             return _("цех: %(name)s", name=department.local_name if department else "—")
+        case ChangeKind.COMPENSATION:
+            amount = values["compensation_amount"]
+            terms = compensation.Compensation(
+                None if amount is None else Decimal(amount), values["compensation_rule"])
+            return _("выплата: %(terms)s", terms=compensation.in_words(terms)) if terms else \
+                _("выплата: общее правило предприятия")
         case ChangeKind.TERMINATION:
             return _("расторжение с %(day)s",
                      day=services._day(date.fromisoformat(values["on"])))

@@ -5,7 +5,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import BaseForm
+from app.forms import AmountField, BaseForm
 
 
 def _optional_id(value):
@@ -35,6 +35,10 @@ class PlacementForm(BaseForm):
     agreement_number = StringField(_l("Номер договора"), validators=[Length(max=40)])
     parent_consent_on = DateField(_l("Дата согласия родителя (для несовершеннолетних)"),
                                   validators=[Optional()])
+    compensation_amount = AmountField(_l("Компенсационная выплата, ₸ в месяц"),
+                                      render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    compensation_rule = StringField(_l("Порядок компенсационной выплаты"),
+                                    validators=[Length(max=300)])
 
     def set_choices(self, students, mentors, departments) -> None:
         def options(rows, empty):
@@ -58,6 +62,8 @@ class PlacementForm(BaseForm):
             "required_hours": self.required_hours.data,
             "agreement_number": self.agreement_number.data or "",
             "parent_consent_on": self.parent_consent_on.data,
+            "compensation_amount": self.compensation_amount.data,
+            "compensation_rule": self.compensation_rule.data or "",
         }
 
 

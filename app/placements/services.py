@@ -7,6 +7,7 @@ again under the lock and carries a version, so a double activation is one activa
 """
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -34,6 +35,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.placements import compensation
 from app.rules import RuleViolation
 from app.security import is_college_coordinator
 from app.training.services import copy_plan_template
@@ -45,7 +47,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_TERM_YEARS = 5
 EDITABLE = (
     "student_id", "mentor_id", "department_id", "start_date", "end_date", "required_hours",
-    "agreement_number", "parent_consent_on",
+    "agreement_number", "parent_consent_on", "compensation_amount", "compensation_rule",
 )
 # Placements that hold a student's time, a mentor's attention or an enterprise's place.
 HOLDING = (PlacementStatus.DRAFT, PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
@@ -69,6 +71,8 @@ def create_placement(
     department_id: int | None = None,
     agreement_number: str = "",
     parent_consent_on: date | None = None,
+    compensation_amount: Decimal | None = None,
+    compensation_rule: str = "",
 ) -> Placement:
     """Draft a placement at the mentor's enterprise.
 
@@ -77,6 +81,8 @@ def create_placement(
     """
     _require_coordinator_of(actor, college_id)
     _check_terms(start_date, end_date, required_hours, agreement_number)
+    compensation_amount = compensation.check_amount(compensation_amount)
+    compensation_rule = compensation.check_rule(compensation_rule)
     lock_for_counting(db.session)
     student, mentor = _lock_people(college_id, student_id, mentor_id)
     same = db.session.scalar(
@@ -103,6 +109,8 @@ def create_placement(
         required_hours=required_hours,
         agreement_number=agreement_number,
         parent_consent_on=parent_consent_on,
+        compensation_amount=compensation_amount,
+        compensation_rule=compensation_rule,
         status=PlacementStatus.DRAFT,
     )
     db.session.add(placement)
@@ -123,6 +131,8 @@ def update_placement(actor: User, placement: Placement, **fields: Any) -> Placem
     new["agreement_number"] = new["agreement_number"] or ""
     _check_terms(new["start_date"], new["end_date"], new["required_hours"],
                  new["agreement_number"])
+    new["compensation_amount"] = compensation.check_amount(new["compensation_amount"])
+    new["compensation_rule"] = compensation.check_rule(new["compensation_rule"])
     student, mentor = _lock_people(placement.college_id, new["student_id"], new["mentor_id"])
     enterprise = _partner_enterprise(placement.college_id, mentor)
     _check_department(new["department_id"], enterprise)

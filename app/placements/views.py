@@ -17,7 +17,7 @@ from app.listing import ListRequest, paginate
 from app.models import OfferStatus, Placement, PlacementStatus, Role
 from app.outcomes import offers
 from app.outcomes.forms import PlacementOfferForm
-from app.placements import acceptance, queries, services
+from app.placements import acceptance, compensation, queries, services
 from app.placements.forms import PlacementForm, TerminationForm
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
@@ -68,6 +68,14 @@ def export(fmt: str):
     )
     return spreadsheet_response(fmt, f"placements-{clock.today():%Y-%m-%d}", header, rows,
                                 title=_("Договоры"))
+
+
+@bp.app_template_global("compensation_terms")
+def compensation_terms(placement: Placement) -> tuple[str, bool]:
+    """The agreement's compensation in words, and whether it is the enterprise's general rule."""
+    own = compensation.Compensation(placement.compensation_amount,
+                                    placement.compensation_rule or "")
+    return compensation.in_words(compensation.of_placement(placement)), not own
 
 
 def _placement_form(college_id: int, obj=None) -> PlacementForm:
