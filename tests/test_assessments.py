@@ -477,3 +477,16 @@ def test_two_tabs_starting_the_same_assessment_get_a_clear_message(app, login_as
     assert "Оценку изменили в другой вкладке — обновите страницу." in response.get_data(
         as_text=True)
     assert [a.grade for a in db.session.scalars(select(Assessment))] == [3]
+
+
+@pytest.mark.parametrize("typed", ["\x1c5", "５", "٣", "5\x00", "1e1"])
+def test_a_rating_typed_with_control_or_non_ascii_characters_is_refused_in_words(typed):
+    """Found by tests/test_fuzz.py: "\\x1c5" passed the check (str.strip removes \\x1c) and then
+    broke int(); full-width and other scripts' digits are not ratings either."""
+    from werkzeug.datastructures import MultiDict
+
+    from app.assessments.forms import ratings_from
+
+    ratings, errors = ratings_from(MultiDict({"rating-7": typed, "rating-8": " 4 "}))
+    assert ratings == {8: 4}
+    assert errors == {7: "Оценка компетенции — от 1 до 5."}

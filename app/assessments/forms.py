@@ -82,8 +82,9 @@ def ratings_from(formdata: MultiDict) -> tuple[dict[int, int], dict[int, str]]:
         if not match or value == "":
             continue
         competency_id = int(match.group(1))
-        if re.fullmatch(r"-?\d{1,3}", value.strip()):
-            ratings[competency_id] = int(value)
+        text = value.strip(" \t\r\n")
+        if re.fullmatch(r"-?[0-9]{1,3}", text):  # ASCII digits only, no control characters
+            ratings[competency_id] = int(text)
         else:
             errors[competency_id] = str(_l("Оценка компетенции — от 1 до 5."))
     return ratings, errors
