@@ -9,7 +9,7 @@ from app.models import AuditEvent, Role, User
 from tests import builders
 from tests.conftest import login
 
-WRONG = "Неверная электронная почта или пароль."
+WRONG = "Неверная электронная почта, телефон или пароль."
 
 
 def test_login_and_logout(client):
