@@ -112,3 +112,13 @@ def test_an_invitee_sharing_the_phone_must_still_give_an_e_mail(app, client):
                                                      "confirm": password})
     assert response.status_code == 200
     assert db.session.get(User, foreman.id).password_hash is None
+
+
+def test_the_demo_world_draws_phone_numbers_that_sign_in():
+    import random
+
+    from app.demo.names import NameBook
+
+    book = NameBook(random.Random(7))
+    drawn = [book.phone() for _ in range(300)]
+    assert all(canonical(phone) == phone for phone in drawn)

@@ -62,9 +62,11 @@ def test_an_employer_hands_a_foreman_a_link_that_resets_the_password(app, client
     events = {e.action: e for e in db.session.scalars(select(AuditEvent).where(
         AuditEvent.object_type == "users", AuditEvent.object_id == foreman.id))}
     assert events["reset_link_issued"].actor_id == employer.id
-    assert events["password_reset_issued"].changes == {"issued_by": [None, employer.id]}
+    assert events["password_reset_issued"].changes == {"issued_by": [None, employer.full_name]}
     history = client.get(f"/mentors/{foreman.id}").get_data(as_text=True)
     assert "выдана ссылка для смены пароля" in history
+    assert "пароль восстановлен по выданной ссылке" in history
+    assert "Ссылку выдал(а)" in history and employer.full_name in history
 
 
 def test_a_link_works_once(app, client, login_as):

@@ -77,10 +77,10 @@ def user_for_token(token: str) -> User | None:
     return found[0] if found else None
 
 
-def issuer_of(token: str) -> int | None:
-    """The id of whoever handed this valid link over in person; None for an e-mailed one."""
+def issuer_of(token: str) -> User | None:
+    """Whoever handed this valid link over in person; None for an e-mailed one."""
     found = _token_data(token)
-    return found[1] if found else None
+    return db.session.get(User, found[1]) if found and found[1] is not None else None
 
 
 def send_reset_link(email: str) -> None:
@@ -103,7 +103,7 @@ def send_reset_link(email: str) -> None:
         current_app.logger.exception("Password reset e-mail to user %s failed", user.id)
 
 
-def reset_password(user: User, new_password: str, issued_by: int | None = None) -> None:
+def reset_password(user: User, new_password: str, issued_by: User | None = None) -> None:
     """Set the new password; every session ends and the link stops working."""
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
@@ -111,4 +111,5 @@ def reset_password(user: User, new_password: str, issued_by: int | None = None) 
     if issued_by is None:
         audit.record(user, "password_reset", user, changes={})
     else:
-        audit.record(user, "password_reset_issued", user, changes={"issued_by": [None, issued_by]})
+        audit.record(user, "password_reset_issued", user,
+                     changes={"issued_by": [None, issued_by.full_name]})
