@@ -22,15 +22,20 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
+def _typed_phone(identifier: str) -> str | None:
+    """The phone number typed to sign in, in its one written form; None for an address."""
+    return None if "@" in (identifier or "") else phones.canonical(identifier)
+
+
 def identifier_key(identifier: str) -> str:
     """What was typed to sign in, read once: a phone in its one written form, else the
     lower-cased address (the login limits count attempts on this key)."""
-    return phones.canonical(identifier) or (identifier or "").strip().lower()[:254]
+    return _typed_phone(identifier) or (identifier or "").strip().lower()[:254]
 
 
 def _accounts_for(identifier: str) -> list[User]:
     """The accounts the typed e-mail or phone number names (a phone may name several)."""
-    phone = phones.canonical(identifier) if "@" not in (identifier or "") else None
+    phone = _typed_phone(identifier)
     if phone is None:
         user = find_by_email(identifier or "")
         return [user] if user is not None else []
