@@ -105,6 +105,9 @@ def base_config(instance_path: Path) -> dict:
         "RESET_HOURS": int(os.environ.get("RESET_HOURS", 2)),
         "RESET_RATE_LIMIT": os.environ.get("RESET_RATE_LIMIT", "3 per hour"),
         "RESET_ADDRESS_RATE_LIMIT": os.environ.get("RESET_ADDRESS_RATE_LIMIT", "20 per hour"),
+        # Reset links handed over in person: per person, and per issuer over all people.
+        "RESET_ISSUE_RATE_LIMIT": os.environ.get("RESET_ISSUE_RATE_LIMIT", "3 per hour"),
+        "RESET_ISSUER_RATE_LIMIT": os.environ.get("RESET_ISSUER_RATE_LIMIT", "30 per hour"),
         # Wrong second-factor codes per account and address; per address over all accounts.
         "TOTP_RATE_LIMIT": os.environ.get("TOTP_RATE_LIMIT", "5 per 15 minutes"),
         "TOTP_ADDRESS_RATE_LIMIT": os.environ.get("TOTP_ADDRESS_RATE_LIMIT", "50 per 15 minutes"),

@@ -193,6 +193,8 @@ FIELDS: dict[str, str] = {
     "employer_name": _l("Работодатель"),
     "outcome_date": _l("Дата исхода"),
     "invitation_expires": _l("Приглашение действует до"),
+    "reset_link_hours": _l("Ссылка для смены пароля действует, ч"),
+    "issued_by": _l("Ссылку выдал(а)"),
     "year": _l("Год"),
     "object_id": _l("Объект"),
     "checked_on": _l("Дата проверки"),

@@ -9,7 +9,7 @@ from app.models import AuditEvent, Role, User
 from tests import builders
 from tests.conftest import login
 
-WRONG = "Неверная электронная почта или пароль."
+WRONG = "Неверная электронная почта, телефон или пароль."
 
 
 def test_login_and_logout(client):
@@ -44,7 +44,7 @@ def test_wrong_email_and_wrong_password_get_the_same_message(client, which):
 
 def test_empty_and_overlong_fields_are_refused_with_messages(client):
     page = client.post("/login", data={"email": "", "password": ""}).get_data(as_text=True)
-    assert "Укажите электронную почту." in page
+    assert "Укажите электронную почту или номер телефона." in page
     assert "Введите пароль." in page
     page = client.post("/login", data={"email": "a" * 300 + "@x.kz", "password": "x"}).get_data(
         as_text=True

@@ -10,9 +10,12 @@ MIN_PASSWORD = 10
 
 
 class LoginForm(BaseForm):
-    email = EmailField(
-        _l("Электронная почта"),
-        validators=[DataRequired(_l("Укажите электронную почту.")), Length(max=254)],
+    # Named "email" still, as password managers and older links know it; takes a phone too.
+    email = StringField(
+        _l("Электронная почта или телефон"),
+        validators=[DataRequired(_l("Укажите электронную почту или номер телефона.")),
+                    Length(max=254)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
         _l("Пароль"), validators=[DataRequired(_l("Введите пароль.")), Length(max=200)]

@@ -1,10 +1,11 @@
-"""Password reset by e-mail: a signed, expiring link that works once.
+"""Password reset by e-mail, or by a link handed over in person: signed, expiring, works once.
 
 The token is signed with the app's secret and carries the user's id and a hash of what the
 user's credentials are now (password hash and session version), as Django's reset tokens do:
 nothing is stored, so the database holds no token to steal, and the link stops working as soon
 as it has been used (the password changes), when any other password change or sign-out-
-everywhere happens, and after RESET_HOURS.
+everywhere happens, and after RESET_HOURS. A person without e-mail gets the same link from
+whoever manages their access (app.people.accounts.issue_reset_link); it also names the issuer.
 """
 
 import hashlib
@@ -27,7 +28,10 @@ from app.security import end_all_sessions, hash_password
 
 SALT = "shakirt-password-reset"
 
-register_actions({"password_reset": _l("пароль восстановлен по ссылке из письма")})
+register_actions({
+    "password_reset": _l("пароль восстановлен по ссылке из письма"),
+    "password_reset_issued": _l("пароль восстановлен по выданной ссылке"),
+})
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -44,12 +48,14 @@ def reset_hours() -> int:
     return int(current_app.config.get("RESET_HOURS", 2))
 
 
-def reset_token(user: User) -> str:
-    return _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+def reset_token(user: User, issued_by: User | None = None) -> str:
+    data = {"u": user.id, "f": _fingerprint(user)}
+    if issued_by is not None:
+        data["by"] = issued_by.id
+    return _serializer().dumps(data)
 
 
-def user_for_token(token: str) -> User | None:
-    """The user a valid, unexpired, unused token is for; None otherwise (one answer for all)."""
+def _token_data(token: str) -> tuple[User, int | None] | None:
     try:
         data = _serializer().loads(token, max_age=reset_hours() * 3600)
     except (SignatureExpired, BadSignature):
@@ -61,7 +67,20 @@ def user_for_token(token: str) -> User | None:
         return None
     if not hmac.compare_digest(data["f"], _fingerprint(user)):
         return None
-    return user
+    issuer = data.get("by")
+    return user, issuer if isinstance(issuer, int) else None
+
+
+def user_for_token(token: str) -> User | None:
+    """The user a valid, unexpired, unused token is for; None otherwise (one answer for all)."""
+    found = _token_data(token)
+    return found[0] if found else None
+
+
+def issuer_of(token: str) -> User | None:
+    """Whoever handed this valid link over in person; None for an e-mailed one."""
+    found = _token_data(token)
+    return db.session.get(User, found[1]) if found and found[1] is not None else None
 
 
 def send_reset_link(email: str) -> None:
@@ -84,9 +103,13 @@ def send_reset_link(email: str) -> None:
         current_app.logger.exception("Password reset e-mail to user %s failed", user.id)
 
 
-def reset_password(user: User, new_password: str) -> None:
+def reset_password(user: User, new_password: str, issued_by: User | None = None) -> None:
     """Set the new password; every session ends and the link stops working."""
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
     db.session.flush()
-    audit.record(user, "password_reset", user, changes={})
+    if issued_by is None:
+        audit.record(user, "password_reset", user, changes={})
+    else:
+        audit.record(user, "password_reset_issued", user,
+                     changes={"issued_by": [None, issued_by.full_name]})

@@ -23,9 +23,17 @@ from app.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from app.auth.services import AuthError, authenticate, change_password
+from app.auth.services import (
+    AuthError,
+    SharedPhone,
+    authenticate,
+    change_password,
+    identifier_key,
+    sign_in_phone,
+)
 from app.extensions import db
 from app.forms import ActionForm
+from app.people.emails import shown_email
 from app.security import end_all_sessions, is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -51,16 +59,22 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if request.method == "POST":
-        email = request.form.get("email", "")
-        if (seconds := limits.seconds_to_wait(email)) is not None:
+        identifier = identifier_key(request.form.get("email", ""))
+        if (seconds := limits.seconds_to_wait(identifier)) is not None:
             return _too_many("auth/login.html", form, seconds)
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        identifier = identifier_key(form.email.data)
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except SharedPhone as refusal:
+            user = None
+            form.email.errors.append(str(refusal))
         if user is None:
-            limits.count(form.email.data)
-            current_app.logger.warning("Failed login for %r from %s", form.email.data,
+            limits.count(identifier)
+            current_app.logger.warning("Failed login for %r from %s", identifier,
                                        request.remote_addr)
-            flash(_("Неверная электронная почта или пароль."), "error")
+            if not form.email.errors:
+                flash(_("Неверная электронная почта, телефон или пароль."), "error")
         else:
             db.session.commit()
             target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
@@ -70,7 +84,7 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(target)
     elif request.method == "POST":
-        limits.count(request.form.get("email", ""))
+        limits.count(identifier_key(request.form.get("email", "")))
     return render_template("auth/login.html", form=form)
 
 
@@ -145,14 +159,16 @@ def reset_password(token: str):
         return render_template("auth/reset.html", form=None), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        recovery.reset_password(user, form.new_password.data)
+        recovery.reset_password(user, form.new_password.data, recovery.issuer_of(token[:500]))
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()
         session.clear()
         flash(_("Пароль изменён. Войдите с новым паролем."), "success")
         return redirect(url_for("auth.login"))
-    return render_template("auth/reset.html", form=form)
+    sign_in = shown_email(user.email) or sign_in_phone(user)
+    page = render_template("auth/reset.html", form=form, sign_in=sign_in)
+    return page, 200, {"Cache-Control": "no-store"}  # the address carries the token
 
 
 # The second step of sign-in and the two-factor settings share this blueprint.

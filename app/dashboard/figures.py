@@ -36,6 +36,7 @@ class Figure:
     note: str = ""
     total: int = 0
     hint: str = ""
+    notes: list[str] = field(default_factory=list)  # why a figure reads oddly, in words
 
     @property
     def shown_fewer(self) -> bool:
@@ -150,6 +151,28 @@ FUNNEL_STAGES = [
 ]
 
 
+# Stages that may count more people than the one before, and why (the others never do).
+_WIDENING = {
+    "recommended": _l("итоговую оценку с рекомендацией наставник может дать до завершения "
+                      "практики"),
+    "offered": _l("предприятие может предложить работу и без рекомендации наставника"),
+    "hired": _l("приём на работу может быть записан без отмеченного предложения"),
+}
+
+
+def funnel_notes(counts: dict[str, int]) -> list[str]:
+    """Say why a stage counts more people than the one before it (10 recommended, 11 offered)."""
+    notes = []
+    for (before, before_label), (key, label) in zip(FUNNEL_STAGES, FUNNEL_STAGES[1:],
+                                                     strict=False):
+        if counts[key] > counts[before] and key in _WIDENING:
+            notes.append(str(_l(
+                "«%(stage)s» — %(more)s, больше, чем «%(before)s» — %(fewer)s: %(reason)s.",
+                stage=label, more=counts[key], before=before_label, fewer=counts[before],
+                reason=_WIDENING[key])))
+    return notes
+
+
 def funnel(counts: dict[str, int]) -> Figure:
     placed = counts["placed"]
     rows = [(str(label), counts[key], rate(counts[key], placed)) for key, label in FUNNEL_STAGES]
@@ -159,7 +182,8 @@ def funnel(counts: dict[str, int]) -> Figure:
                   [Column(_l("Этап")), Column(_l("Человек"), "int"),
                    Column(_l("От направленных, %"), "percent")], rows, chart, total=len(rows),
                   hint=str(_l("Каждый этап считается по договорам выбранного года окончания "
-                              "практики; найм — по исходам, связанным с договором.")))
+                              "практики; найм — по исходам, связанным с договором.")),
+                  notes=funnel_notes(counts))
 
 
 def enterprises(user: User, f: Filters, limit: int | None) -> Figure:

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from app import audit
 from app.auth.forms import MIN_PASSWORD
+from app.auth.services import sign_in_phone
 from app.extensions import db
 from app.i18n import format_date
 from app.models import Invitation, Role, User
@@ -152,7 +153,8 @@ def accept_invitation(token: str, password: str, now: datetime, email: str | Non
                       ) -> User:
     """Set the invitee's password from a valid link; the link is used up, the account active.
 
-    A person registered without an e-mail gives one here: it is what they will sign in with.
+    A person registered without an e-mail gives one here to sign in with, unless their phone
+    number signs them in (see app.auth.services.sign_in_phone).
     """
     invitation = find_invitation(token)
     problem = link_problem(invitation, now)
@@ -160,7 +162,7 @@ def accept_invitation(token: str, password: str, now: datetime, email: str | Non
         raise RuleViolation(problem, "token")
     user = invitation.user
     changes = {}
-    if not has_real_email(user):
+    if not has_real_email(user) and ((email or "").strip() or sign_in_phone(user) is None):
         address = checks.email(email, "email", required=True)
         if db.session.scalar(select(User.id).where(User.email == address)) is not None:
             raise RuleViolation(_("Этот адрес уже занят другим пользователем."), "email")

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
+from app.auth.services import sign_in_phone
 from app.extensions import db
 from app.forms import ActionForm
 from app.invitations import services
@@ -109,7 +110,8 @@ def accept(token: str):
             flash(_("Пароль задан. Добро пожаловать в Shakirt!"), "success")
             return redirect(url_for("home.index"))
     page = render_template("invitations/accept.html", form=form, person=invitation.user,
-                           needs_email=needs_email, expires_at=invitation.expires_at)
+                           needs_email=needs_email, expires_at=invitation.expires_at,
+                           phone=sign_in_phone(invitation.user) if needs_email else None)
     return _no_store(page, 200)
 
 

@@ -43,6 +43,7 @@ class User(UserMixin, TimestampMixin, Base):
         ),
         Index("ix_users_college_id_role", "college_id", "role"),
         Index("ix_users_enterprise_id_role", "enterprise_id", "role"),
+        Index("ix_users_phone", "phone"),  # sign-in by phone looks the written form up
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

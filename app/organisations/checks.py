@@ -4,6 +4,7 @@ import re
 
 from flask_babel import gettext as _
 
+from app.domain import phones
 from app.domain.identifiers import is_valid_bin
 from app.rules import RuleViolation
 
@@ -30,11 +31,11 @@ def email(value: str | None, field: str = "email", required: bool = False) -> st
 
 
 def phone(value: str | None, field: str = "phone") -> str:
-    """A phone number of digits, spaces, +, -, and brackets."""
+    """A phone number of digits, spaces, +, -, and brackets, in its one written form when valid."""
     value = text(value, field, 40, required=False)
     if not _PHONE.match(value):
         raise RuleViolation(_("Телефон: только цифры, пробелы и знаки + - ( )."), field)
-    return value
+    return phones.written(value)
 
 
 def bin_number(value: str | None, field: str = "bin") -> str:

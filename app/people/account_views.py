@@ -1,10 +1,15 @@
-"""Blocking and unblocking accounts; changing employers' and coordinators' contacts."""
+"""Blocking and unblocking accounts, reset links handed over in person; changing employers' and
+coordinators' contacts."""
 
-from flask import abort, flash, redirect
+import math
+
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.auth import limits, recovery
+from app.auth.services import sign_in_phone
 from app.extensions import db
 from app.forms import ActionForm
 from app.invitations.views import person_url
@@ -15,6 +20,7 @@ from app.people import accounts, services
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm
 from app.people.views import bp
+from app.qr import qr_svg
 from app.rules import RuleViolation
 from app.security import get_scoped_or_404, roles_required
 
@@ -23,6 +29,7 @@ register_actions({
     "reactivated": _l("учётная запись разблокирована"),
     "employer_updated": _l("данные представителя предприятия изменены"),
     "coordinator_updated": _l("данные координатора изменены"),
+    "reset_link_issued": _l("выдана ссылка для смены пароля"),
 })
 
 
@@ -30,6 +37,12 @@ register_actions({
 def can_manage_access(person: User) -> bool:
     """Whether the signed-in user may block or unblock the person (shows the buttons)."""
     return accounts.can_manage_access(current_user, person)
+
+
+@bp.app_template_global("can_issue_reset_link")
+def can_issue_reset_link(person: User) -> bool:
+    """Whether the signed-in user may hand this person a password-reset link."""
+    return accounts.reset_link_refusal(current_user, person) is None
 
 
 @bp.app_template_global("can_edit_contact")
@@ -72,6 +85,34 @@ def reactivate(user_id: int):
     return _change_access(
         user_id, lambda person: accounts.reactivate(current_user, person),
         _("Учётная запись разблокирована."))
+
+
+@bp.post("/people/<int:user_id>/reset-link")
+@roles_required(Role.ADMIN, Role.COORDINATOR, Role.EMPLOYER)
+def reset_link(user_id: int):
+    """Show once a password-reset link and its QR code, to hand over in person."""
+    person = get_scoped_or_404(User, user_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(person_url(person))
+    issuer = f"user-{current_user.id}"
+    if (seconds := limits.seconds_to_wait(str(person.id), limits.ISSUED_RESET, issuer)):
+        flash(_("Ссылок для этого пользователя выдано слишком много. Повторите через "
+                "%(minutes)s мин.", minutes=max(1, math.ceil(seconds / 60))), "error")
+        return redirect(person_url(person))
+    try:
+        token = accounts.issue_reset_link(current_user, person)
+        db.session.commit()
+    except RuleViolation as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return redirect(person_url(person))
+    limits.count(str(person.id), limits.ISSUED_RESET, issuer)
+    link = url_for("auth.reset_password", token=token, _external=True)
+    page = render_template(
+        "people/reset_link.html", person=person, link=link, back=person_url(person),
+        qr=qr_svg(link, _("QR-код ссылки для смены пароля")), hours=recovery.reset_hours(),
+        sign_in=shown_email(person.email) or sign_in_phone(person))
+    return page, 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/people/<int:user_id>/contacts", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Blocking and unblocking accounts, and who may do it to whom."""
+"""Blocking and unblocking accounts, handing over reset links, and who may do it to whom."""
 
 from datetime import datetime
 
@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from app import audit
+from app.auth import recovery
 from app.extensions import db
 from app.models import Invitation, Placement, PlacementStatus, Role, User
 from app.rules import RuleViolation
@@ -41,6 +42,31 @@ def access_refusal(actor: User, person: User) -> str | None:
 def can_manage_access(actor: User, person: User) -> bool:
     """Whether the actor may block and unblock the person."""
     return access_refusal(actor, person) is None
+
+
+def reset_link_refusal(actor: User, person: User) -> str | None:
+    """Why the actor may not hand this person a password-reset link; None if they may."""
+    if person.role == Role.ADMIN:
+        return _("Пароль администратора так не восстанавливается: администратор меняет его по "
+                 "ссылке из письма.")
+    refusal = access_refusal(actor, person)
+    if refusal:
+        return refusal
+    if not person.active:
+        return _("Учётная запись заблокирована: сначала разблокируйте её.")
+    if person.password_hash is None:
+        return _("Пароль ещё не задан: пригласите пользователя, чтобы он задал пароль.")
+    return None
+
+
+def issue_reset_link(actor: User, person: User) -> str:
+    """A signed reset token to hand over in person (shown once, never stored); audited."""
+    refusal = reset_link_refusal(actor, person)
+    if refusal:
+        raise RuleViolation(refusal)
+    audit.record(actor, "reset_link_issued", person,
+                 {"reset_link_hours": [None, recovery.reset_hours()]})
+    return recovery.reset_token(person, issued_by=actor)
 
 
 def _active_trainees(mentor: User) -> int:

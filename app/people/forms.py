@@ -1,7 +1,7 @@
 """Forms for students, mentors, employer representatives and coordinators."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from app.forms import BaseForm
@@ -26,10 +26,19 @@ class StudentForm(BaseForm):
     guardian_name = StringField(_l("Родитель или законный представитель"),
                                 validators=[Length(max=200)])
     guardian_phone = StringField(_l("Телефон родителя"), validators=[Length(max=40)])
+    # Shown only when the service asks (an unusual age from the IIN); see confirm_only_if_asked.
+    age_confirmed = BooleanField(_l("Возраст подтверждаю"))
 
     def service_fields(self) -> dict:
         return {name: self[name].data for name in (
-            "full_name", "iin", "group_id", "phone", "email", "guardian_name", "guardian_phone")}
+            "full_name", "iin", "group_id", "phone", "email", "guardian_name", "guardian_phone",
+            "age_confirmed")}
+
+    def confirm_only_if_asked(self) -> "StudentForm":
+        """Drop the age confirmation from the page unless it was asked for or ticked."""
+        if not self.age_confirmed.errors and not self.age_confirmed.data:
+            del self.age_confirmed
+        return self
 
 
 class PersonForm(BaseForm):

@@ -45,6 +45,21 @@ def checked_iin(value: str | None, field: str = "iin") -> str:
     return value
 
 
+# Older trainees exist (adults retraining) but are rare: past this age the IIN is likelier a
+# slip than a fact, so registration asks the coordinator to confirm it.
+PLAUSIBLE_AGE = 35
+
+
+def _check_plausible_age(birth: date, today: date, confirmed: bool) -> None:
+    """Ask to confirm an age no usual trainee has; a confirmed one is accepted."""
+    age = age_on(birth, today)
+    if age > PLAUSIBLE_AGE and not confirmed:
+        raise RuleViolation(
+            _("По ИИН студенту %(age)s лет (родился %(day)s). Если это верно, отметьте "
+              "«Возраст подтверждаю» и сохраните ещё раз; если нет — проверьте ИИН.",
+              age=age, day=birth.strftime("%d.%m.%Y")), "age_confirmed")
+
+
 def _check_trainee_age(birth: date, today: date) -> None:
     """Refuse an IIN whose birth date no trainee could have (a slip of the century digit)."""
     if birth.year < EARLIEST_BIRTH_YEAR or birth > today:
@@ -107,7 +122,8 @@ def find_student_by_iin(iin: str) -> User | None:
 
 def _student_fields(college_id: int, full_name: str, iin: str, group_id: int,
                     email: str | None, phone: str, guardian_name: str, guardian_phone: str,
-                    today: date) -> dict:
+                    today: date, age_confirmed: bool = False,
+                    known_birth: date | None = None) -> dict:
     fields = {
         "full_name": checks.text(full_name, "full_name", 200),
         "iin": checked_iin(iin),
@@ -118,6 +134,8 @@ def _student_fields(college_id: int, full_name: str, iin: str, group_id: int,
     }
     fields["birth_date"] = birth_date_from_iin(fields["iin"])
     _check_trainee_age(fields["birth_date"], today)
+    if fields["birth_date"] != known_birth:  # asked once, not at every later edit
+        _check_plausible_age(fields["birth_date"], today, age_confirmed)
     owner = db.session.scalar(select(Group.college_id).where(Group.id == group_id))
     if owner is None or owner != college_id:
         raise RuleViolation(_("Выберите группу своего колледжа."), "group_id")
@@ -136,7 +154,7 @@ def _student_fields(college_id: int, full_name: str, iin: str, group_id: int,
 
 def save_student(actor: User, college_id: int, *, full_name: str, iin: str, group_id: int,
                  email: str | None = None, phone: str = "", guardian_name: str = "",
-                 guardian_phone: str = "") -> User:
+                 guardian_phone: str = "", age_confirmed: bool = False) -> User:
     """Create the student, or update the college's student with that IIN (no duplicates).
 
     A blank e-mail keeps the current address (a placeholder for a new student: no login until
@@ -144,7 +162,7 @@ def save_student(actor: User, college_id: int, *, full_name: str, iin: str, grou
     """
     _check_college_actor(actor, college_id)
     fields = _student_fields(college_id, full_name, iin, group_id, email, phone, guardian_name,
-                             guardian_phone, clock.today())
+                             guardian_phone, clock.today(), age_confirmed)
     student = find_student_by_iin(fields["iin"])
     if student is not None and student.college_id != college_id:
         raise RuleViolation(iin_taken_message(), "iin")
@@ -162,11 +180,12 @@ def create_student(actor: User, college_id: int, **fields) -> User:
 
 def update_student(actor: User, student: User, *, full_name: str, iin: str, group_id: int,
                    email: str | None = None, phone: str = "", guardian_name: str = "",
-                   guardian_phone: str = "") -> User:
+                   guardian_phone: str = "", age_confirmed: bool = False) -> User:
     """Change a student's details, the IIN included (it stays unique)."""
     _check_college_actor(actor, student.college_id)
     fields = _student_fields(student.college_id, full_name, iin, group_id, email, phone,
-                             guardian_name, guardian_phone, clock.today())
+                             guardian_name, guardian_phone, clock.today(), age_confirmed,
+                             known_birth=student.student_profile.birth_date)
     other = find_student_by_iin(fields["iin"])
     if other is not None and other.id != student.id:
         raise RuleViolation(_("Этот ИИН уже указан у другого студента.")

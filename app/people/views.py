@@ -123,7 +123,8 @@ def student_new():
         if saved is not None:
             flash(_("Студент зарегистрирован."), "success")
             return redirect(url_for(".student", student_id=saved.id))
-    return render_form(form, _("Новый студент"), url_for(".students"), hints=STUDENT_HINTS)
+    return render_form(form.confirm_only_if_asked(), _("Новый студент"), url_for(".students"),
+                       hints=STUDENT_HINTS)
 
 
 @bp.route("/students/<int:student_id>/edit", methods=["GET", "POST"])
@@ -144,7 +145,7 @@ def student_edit(student_id: int):
         if saved is not None:
             flash(_("Данные студента сохранены."), "success")
             return redirect(url_for(".student", student_id=student.id))
-    return render_form(form, _("Изменить данные студента"),
+    return render_form(form.confirm_only_if_asked(), _("Изменить данные студента"),
                        url_for(".student", student_id=student.id), hints=STUDENT_HINTS)
 
 

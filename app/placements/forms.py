@@ -45,10 +45,18 @@ class PlacementForm(BaseForm):
             return [SelectChoice("", empty), *(SelectChoice(v, label) for v, label in rows)]
 
         self.student_id.choices = options(students, _l("— выберите —"))
-        self.mentor_id.choices = options(mentors, _l("— выберите —"))
+        # Each mentor and workshop names its enterprise: static/js/placement-form.js then
+        # offers only the chosen mentor's workshops (the service refuses any other anyway).
+        self.mentor_id.choices = [
+            SelectChoice("", _l("— выберите —")),
+            *(SelectChoice(v, label, render_kw={"data-enterprise": enterprise_id})
+              for v, label, enterprise_id in mentors),
+        ]
         self.department_id.choices = [
             SelectChoice("", _l("— не указан —")),
-            *(SelectChoice(v, name, optgroup=enterprise) for v, name, enterprise in departments),
+            *(SelectChoice(v, name, optgroup=enterprise,
+                           render_kw={"data-enterprise": enterprise_id})
+              for v, name, enterprise, enterprise_id in departments),
         ]
 
     def terms(self) -> dict:

@@ -115,26 +115,31 @@ def student_choices(college_id: int) -> list[tuple[int, str]]:
     return [(row.id, f"{row.full_name} · {row.code}") for row in rows]
 
 
-def mentor_choices(college_id: int) -> list[tuple[int, str]]:
-    """Active mentors of the college's partner enterprises, with their enterprise."""
+def mentor_choices(college_id: int) -> list[tuple[int, str, int]]:
+    """Active mentors of the college's partner enterprises, with their enterprise (and its id,
+    which the form uses to offer only that enterprise's workshops)."""
     rows = db.session.execute(
-        select(User.id, User.full_name, Enterprise.name, Enterprise.name_kk)
+        select(User.id, User.full_name, Enterprise.name, Enterprise.name_kk,
+               Enterprise.id.label("enterprise_id"))
         .join(Enterprise, User.enterprise_id == Enterprise.id)
         .join(Partnership, Partnership.enterprise_id == Enterprise.id)
         .join(MentorProfile, MentorProfile.user_id == User.id)
         .where(Partnership.college_id == college_id, User.role == Role.MENTOR, User.active)
         .order_by(Enterprise.name, User.full_name, User.id)
     )
-    return [(row.id, f"{row.full_name} · {local_name(row.name, row.name_kk)}") for row in rows]
+    return [(row.id, f"{row.full_name} · {local_name(row.name, row.name_kk)}", row.enterprise_id)
+            for row in rows]
 
 
 def department_choices(college_id: int, mentor_id: int | None = None
-                       ) -> list[tuple[int, str, str]]:
-    """Workshops as (id, name, enterprise): of the mentor's enterprise when a mentor is chosen,
-    else of every partner enterprise of the college (the form groups them by enterprise)."""
+                       ) -> list[tuple[int, str, str, int]]:
+    """Workshops as (id, name, enterprise, enterprise id): of the mentor's enterprise when a
+    mentor is chosen, else of every partner enterprise of the college (grouped by enterprise,
+    and narrowed in the browser to the mentor's once one is chosen)."""
     stmt = (
         select(Department.id, Department.name, Department.name_kk,
-               Enterprise.name.label("enterprise"), Enterprise.name_kk.label("enterprise_kk"))
+               Enterprise.name.label("enterprise"), Enterprise.name_kk.label("enterprise_kk"),
+               Enterprise.id.label("enterprise_id"))
         .join(Enterprise, Department.enterprise_id == Enterprise.id)
         .join(Partnership, Partnership.enterprise_id == Enterprise.id)
         .where(Partnership.college_id == college_id)
@@ -144,7 +149,8 @@ def department_choices(college_id: int, mentor_id: int | None = None
         stmt = stmt.where(Enterprise.id == select(User.enterprise_id).where(
             User.id == mentor_id, User.role == Role.MENTOR).scalar_subquery())
     return [(row.id, local_name(row.name, row.name_kk),
-             local_name(row.enterprise, row.enterprise_kk)) for row in db.session.execute(stmt)]
+             local_name(row.enterprise, row.enterprise_kk), row.enterprise_id)
+            for row in db.session.execute(stmt)]
 
 
 def placement_page(placement_id: int, user: User) -> Placement | None:

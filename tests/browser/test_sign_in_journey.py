@@ -49,4 +49,4 @@ def test_wrong_password_is_told_in_the_page(page: Page, live_server):
     page.get_by_label("Электронная почта").fill(user.email)
     page.get_by_label("Пароль").fill("not the password")
     page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_text("Неверная электронная почта или пароль.")).to_be_visible()
+    expect(page.get_by_text("Неверная электронная почта, телефон или пароль.")).to_be_visible()
