@@ -89,7 +89,7 @@ MATRIX: dict[str, frozenset | str] = {
     "people.mentors_export": roles(A, C, E),
     "people.coordinator_new": roles(A), "people.employer_new": roles(A, C),
     "people.contact_edit": roles(A, C, E), "people.deactivate": roles(A, C, E),
-    "people.reactivate": roles(A, C, E),
+    "people.reactivate": roles(A, C, E), "people.reset_link": roles(A, C, E),
     "invitations.invite": roles(A, C, E), "invitations.revoke": roles(A, C, E),
     "imports.upload": roles(A, C), "imports.preview": roles(A, C), "imports.confirm": roles(A, C),
     "imports.choose_specialties": roles(A, C),
@@ -283,7 +283,7 @@ def _changes() -> int:
 
 @pytest.fixture
 def app_config():
-    return {"API_RATE_LIMIT": "100000 per minute", "RATELIMIT_ENABLED": False}
+    return {"API_RATE_LIMIT": "100000 per minute"}
 
 
 @pytest.mark.parametrize("role", [C, E, M, S, A], ids=lambda r: r.value)
