@@ -122,7 +122,6 @@
   // the reason shown beside the field) if they can't all go with the day.
   async function photosOf(field, waiting = []) {
     const input = field && field.querySelector("input[type=file]");
-    const error = field && field.querySelector("[data-offline-photo-error]");
     if (!input || !input.files.length) return [];
     const photos = [];
     for (const file of input.files) photos.push(await shrink(file));
@@ -133,8 +132,14 @@
     if (big) message = fill(T.photoTooBig, { name: big.name });
     else if (LIMITS.perEntry && all.length > LIMITS.perEntry) message = T.photoTooMany;
     else if (LIMITS.request && total > LIMITS.request - 65536) message = T.photoTooMuch;
-    if (error) { error.textContent = message; error.hidden = !message; }
-    if (message) return null;
+    // The reason, beside the field (made only when there is one: no empty alerts on the page).
+    let error = field.querySelector("[data-offline-photo-error]");
+    if (message && !error) {
+      error = el("p", { class: "field__error", role: "alert", "data-offline-photo-error": "" });
+      field.append(error);
+    }
+    if (error && !message) error.remove();
+    if (message) { error.textContent = message; return null; }
     input.value = "";
     return photos;
   }
@@ -155,9 +160,7 @@
       el("label", { class: "field__label", for: id }, T.photos,
         el("span", { class: "visually-hidden" }, ` ${short}`)),
       input,
-      el("p", { class: "field__hint", id: `${id}-hint` }, T.photoHint),
-      el("p", { class: "field__error", role: "alert", hidden: "",
-        "data-offline-photo-error": "" }));
+      el("p", { class: "field__hint", id: `${id}-hint` }, T.photoHint));
   }
 
   // --- sending ----------------------------------------------------------------------------------
