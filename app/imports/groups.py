@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app.imports import bulk, cells
 from app.models import Group, Specialty, User
+from app.naming import local_name
 from app.organisations import checks
 from app.rules import RuleViolation
 
@@ -98,7 +99,8 @@ class GroupPlan:
     def load(cls, db, college_id: int, choices: dict | None = None) -> "GroupPlan":
         plan = cls(college_id, choices=dict(choices or {}))
         plan.specialties = list(db.session.execute(
-            select(Specialty.id, Specialty.code, Specialty.name, Specialty.qualification)
+            select(Specialty.id, Specialty.code, Specialty.name, Specialty.name_kk,
+                   Specialty.qualification)
             .where(Specialty.college_id == college_id)))
         for row in db.session.execute(
                 select(Group.id, Group.code, Group.specialty_id)
@@ -164,7 +166,7 @@ class GroupPlan:
 
     def options(self) -> list[tuple[int, str]]:
         """The college's specialties, for choosing one in the preview."""
-        return [(s.id, f"{s.code} {s.name}") for s in self.specialties]
+        return [(s.id, f"{s.code} {local_name(s.name, s.name_kk)}") for s in self.specialties]
 
     def _specialty_field(self, values: dict[str, Any]) -> str:
         return "specialty_code" if cells.text(values.get("specialty_code")) else "specialty"
@@ -221,7 +223,7 @@ class GroupPlan:
             new = self.new_specialties[ref[1]]
             return f"{new.code} {new.name}"
         known = next(s for s in self.specialties if s.id == ref[1])
-        return f"{known.code} {known.name}"
+        return f"{known.code} {local_name(known.name, known.name_kk)}"
 
     # --- the preview and the write --------------------------------------------------------------
 
