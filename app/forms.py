@@ -99,7 +99,18 @@ def refuse_non_ascii_number(form, field: Field) -> None:
         raise StopValidation(_l("Слишком большое число."))
 
 
-class AmountField(StringField):
+class DecimalTextField(StringField):
+    """A decimal typed as text: shown back as typed, or as the plain number it holds."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format(Decimal(self.data).normalize(), "f")
+
+
+class AmountField(DecimalTextField):
     """A sum of money as people type it: "150 000", "150,000", "85000,50" or "85000.50"; empty
     is None.
     Digits 0–9 only; control characters are left to `refuse_hostile_text`."""
@@ -124,13 +135,6 @@ class AmountField(StringField):
         if text.startswith("-"):
             raise ValueError(_l("Сумма не может быть отрицательной."))
         self.data = Decimal(text.replace(",", "."))
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return format(Decimal(self.data).normalize(), "f")
 
 
 def chosen_id(field: Field) -> int | None:

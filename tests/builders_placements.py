@@ -108,3 +108,16 @@ def agreed(placement: Placement, *, guardian: bool = True) -> Placement:
         acceptance.confirm_by_guardian(token, utcnow(), utcnow().date())
     db.session.flush()
     return placement
+
+
+def active_agreement(today: date) -> tuple[World, Placement]:
+    """A world with the enterprise's HR and an agreement in force: drafted, accepted by the
+    parties and brought into force on `today`."""
+    from app.placements import services
+
+    w = world()
+    w.employer = builders.employer(w.enterprise)  # type: ignore[attr-defined]
+    placement = agreed(services.create_placement(w.coordinator, **terms(w)))
+    services.activate_placement(w.coordinator, placement, today)
+    db.session.commit()
+    return w, placement

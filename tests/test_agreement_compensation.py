@@ -21,7 +21,7 @@ from app.rules import RuleViolation
 from tests import builders
 from tests import builders_documents as bd
 from tests.builders_api import auth, personal
-from tests.builders_placements import agreed, form_data, terms, world
+from tests.builders_placements import active_agreement, form_data, terms, world
 
 TODAY = date(2026, 12, 1)
 ENTERPRISE_RULE = "85 000 тг в месяц пропорционально отработанному времени"
@@ -196,19 +196,11 @@ def test_the_api_placement_carries_the_agreements_terms(client):
     assert listed[0]["compensation_amount"] == "150000.50"
 
 
-def _active():
-    w = world()
-    w.employer = builders.employer(w.enterprise)
-    p = agreed(services.create_placement(w.coordinator, **terms(w)))
-    services.activate_placement(w.coordinator, p, TODAY)
-    db.session.commit()
-    return w, p
-
 
 def test_an_agreement_in_force_changes_its_compensation_through_a_change_request(in_request):
     from app.models import utcnow
 
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     with pytest.raises(RuleViolation, match="не отличаются"):
         changes.request_change(w.employer, p, p.version, ChangeKind.COMPENSATION,
                                {"compensation_amount": None, "compensation_rule": ""},
@@ -236,7 +228,7 @@ def test_an_agreement_in_force_changes_its_compensation_through_a_change_request
 
 
 def test_the_change_form_offers_the_compensation_kind(login_as):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     w.employer.locale = "kk"
     client = login_as(w.employer)
     page = client.get(f"/placements/{p.id}").get_data(as_text=True)

@@ -23,19 +23,11 @@ from app.models import (
 from app.placements import changes, services
 from app.rules import RuleViolation
 from tests import builders
-from tests.builders_placements import agreed, terms, world
+from tests.builders_placements import active_agreement, terms
 
 TODAY = date(2026, 12, 1)
 START = date(2026, 9, 1)
 
-
-def _active():
-    w = world()
-    w.employer = builders.employer(w.enterprise)
-    p = agreed(services.create_placement(w.coordinator, **terms(w)))
-    services.activate_placement(w.coordinator, p, TODAY)
-    db.session.commit()
-    return w, p
 
 
 def _fresh(placement_id: int) -> Placement:
@@ -56,7 +48,7 @@ def in_request(app):
 
 
 def test_a_mentor_change_waits_for_the_other_party_and_keeps_earlier_sign_offs(in_request):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     signed = DiaryEntry(placement_id=p.id, work_date=START + timedelta(days=1), minutes=480,
                         activity="Сварка", status=EntryStatus.APPROVED,
                         reviewed_by_id=w.mentor.id, reviewed_at=utcnow())
@@ -78,7 +70,7 @@ def test_a_mentor_change_waits_for_the_other_party_and_keeps_earlier_sign_offs(i
 
 
 def test_the_party_that_asked_may_not_approve(in_request):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     request = changes.request_change(w.coordinator, p, None, ChangeKind.HOURS,
                                      {"required_hours": 600}, "Расширили программу", utcnow())
     db.session.commit()
@@ -93,7 +85,7 @@ def test_the_party_that_asked_may_not_approve(in_request):
 
 
 def test_a_decline_needs_a_comment_and_changes_nothing(in_request):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     request = changes.request_change(w.coordinator, p, None, ChangeKind.DATES,
                                      {"start_date": START, "end_date": date(2027, 1, 29)},
                                      "Продлить до конца семестра", utcnow())
@@ -115,7 +107,7 @@ def test_a_decline_needs_a_comment_and_changes_nothing(in_request):
 
 
 def test_termination_by_request_is_made_only_when_approved(in_request):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     request = changes.request_change(w.employer, p, None, ChangeKind.TERMINATION,
                                      {"on": TODAY}, "Сокращение участка", utcnow())
     assert p.status == PlacementStatus.ACTIVE
@@ -133,7 +125,7 @@ def test_termination_by_request_is_made_only_when_approved(in_request):
     (ChangeKind.TERMINATION, {"on": date(2026, 12, 2)}, "позже сегодняшнего дня"),
 ])
 def test_a_proposal_is_checked_when_asked(in_request, kind, values, message):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     with pytest.raises(RuleViolation, match=message):
         changes.request_change(w.coordinator, p, None, kind, values, "причина", utcnow())
     db.session.rollback()
@@ -141,7 +133,7 @@ def test_a_proposal_is_checked_when_asked(in_request, kind, values, message):
 
 
 def test_one_pending_request_at_a_time_and_only_for_an_agreement_in_force(in_request):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     changes.request_change(w.coordinator, p, None, ChangeKind.HOURS, {"required_hours": 600},
                            "x", utcnow())
     with pytest.raises(RuleViolation, match="уже есть изменение, ждущее ответа"):
@@ -159,7 +151,7 @@ def test_one_pending_request_at_a_time_and_only_for_an_agreement_in_force(in_req
 
 
 def test_through_the_pages_with_the_version_and_the_answer(login_as, app):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     db.session.commit()
     employer = login_as(w.employer)
     page = employer.get(f"/placements/{p.id}").get_data(as_text=True)
@@ -194,7 +186,7 @@ def test_through_the_pages_with_the_version_and_the_answer(login_as, app):
 
 
 def test_another_enterprises_employer_cannot_see_or_answer(login_as):
-    w, p = _active()
+    w, p = active_agreement(TODAY)
     request = changes.request_change(w.coordinator, p, None, ChangeKind.HOURS,
                                      {"required_hours": 600}, "x", utcnow())
     stranger = builders.employer(builders.enterprise())

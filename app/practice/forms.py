@@ -3,11 +3,11 @@
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import Length, Optional
 
-from app.forms import ActionForm, BaseForm, BaseSubForm, strip_text
+from app.forms import ActionForm, BaseForm, BaseSubForm, DecimalTextField, strip_text
 
 
 def _optional_int(value) -> int | None:
@@ -20,7 +20,7 @@ def _optional_int(value) -> int | None:
         return -1
 
 
-class HoursField(StringField):
+class HoursField(DecimalTextField):
     """Hours as typed: `7`, `7.5` or `7,5`; empty is None; anything else is an error."""
 
     numeric = True  # the base form takes ASCII digits only
@@ -39,13 +39,6 @@ class HoursField(StringField):
             self.data = None
             raise ValueError(_l("Часы — это число, например 7 или 7,5."))
         self.data = value
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return format(Decimal(self.data).normalize(), "f")
 
 
 class VersionField(HiddenField):
