@@ -134,3 +134,29 @@ def test_the_reference_page_is_served_by_the_app_under_the_csp(client):
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
         assert client.get(asset).status_code == 200, asset
+
+
+def test_chained_calls_keep_to_the_document_and_the_scope(app, role_tokens):
+    """Stateful: schemathesis chains operations through the links it infers from the document
+    (a list's ids into the object's reads and actions, a created entry into its update and
+    submission), for the trainee's and the foreman's tokens; the same checks hold at every step."""
+    machine = schema.as_state_machine()
+    assert machine.bundles, "no links between operations were inferred"
+    for role in ("student", "mentor"):
+        _chained(machine, app, role_tokens[role]).run(settings=settings(
+            max_examples=8, stateful_step_count=6, deadline=None, derandomize=True,
+            suppress_health_check=list(HealthCheck)))
+
+
+def _chained(machine, app, secret: str):
+    """The state machine calling the app in-process with one token, checking every answer."""
+
+    class Chained(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case):
+            return {"app": app, "headers": auth(secret)}
+
+        def validate_response(self, response, case, additional_checks=(), **kwargs):
+            case.validate_response(response, checks=CHECKS)
+            _assert_in_scope(secret, case.formatted_path, response)
+
+    return Chained
