@@ -416,7 +416,7 @@
         activity.defaultValue = activity.value;
         queued += 1;
       }
-      notice(queued ? T.queued : T.nothing);
+      notice(queued ? (navigator.onLine ? T.sending : T.queued) : T.nothing);
     });
   }
 
