@@ -341,3 +341,19 @@ def test_the_funnel_counts_offers_made_on_the_placement_once(login_as, world, qu
     after, queries_after = offered(client)
     assert after == "3"
     assert queries_after == queries_before
+
+
+FUNNEL_COUNTS = {"placed": 20, "completed": 15, "recommended": 10, "offered": 11, "hired": 6,
+          "retained": 2}
+
+
+def test_the_funnel_explains_a_stage_wider_than_the_one_before(app):
+    from app.dashboard.figures import funnel, funnel_notes
+
+    with app.test_request_context():
+        notes = funnel_notes(FUNNEL_COUNTS)
+        assert notes == ["«Получили предложение» — 11, больше, чем «Рекомендованы к найму» — 10: "
+                         "предприятие может предложить работу и без рекомендации наставника."]
+        assert funnel(FUNNEL_COUNTS).notes == notes
+        narrowing = {**FUNNEL_COUNTS, "offered": 9}
+        assert funnel_notes(narrowing) == []

@@ -649,3 +649,23 @@ def test_the_form_offers_only_the_chosen_mentors_workshops(login_as):
     assert 'optgroup label="ТОО «Другой завод»"' in new.replace("&#34;", '"')
     edit = client.get(f"/placements/{draft.id}/edit").get_data(as_text=True)
     assert "Сварочный цех" in edit and "Литейный цех" not in edit
+
+
+def test_the_placement_form_ties_each_workshop_to_its_enterprise(login_as):
+    """The form narrows the workshops to the chosen mentor's enterprise (placement-form.js)."""
+    import re
+
+    from app.models import Partnership
+
+    w = world()
+    other_mentor = builders.mentor()
+    db.session.add(Partnership(college_id=w.coordinator.college_id,
+                               enterprise_id=other_mentor.enterprise_id))
+    db.session.commit()
+    page = login_as(w.coordinator).get("/placements/new").get_data(as_text=True)
+    assert "js/placement-form.js" in page
+    for mentor in (w.mentor, other_mentor):
+        enterprise = mentor.enterprise_id
+        department = mentor.mentor_profile.department_id
+        assert re.search(rf'<option data-enterprise="{enterprise}" value="{mentor.id}"', page), page
+        assert re.search(rf'<option data-enterprise="{enterprise}" value="{department}"', page)

@@ -1,19 +1,14 @@
-"""The small defects of issue 13 that were still present: an implausible age from the IIN is
-confirmed, not taken silently; the placement form ties workshops to the chosen mentor's
-enterprise; the funnel says why a stage counts more people than the one before."""
+"""A trainee's age read from the IIN: an implausible one is confirmed by the coordinator, not
+taken silently; what the diary could never accept is refused even when confirmed."""
 
-import re
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from app.dashboard.figures import funnel, funnel_notes
 from app.extensions import db
-from app.models import Partnership, Role, User
-from tests import builders
+from app.models import Role, User
 from tests.builders_people import desk, iin
-from tests.builders_placements import world
 
 CONFIRM = "Если это верно, отметьте «Возраст подтверждаю»"
 
@@ -58,32 +53,3 @@ def test_what_the_diary_could_never_accept_is_refused_even_if_confirmed(login_as
     page = login_as(d.coordinator).post("/students/new", data=_student_form(
         d.group, iin=iin(born), age_confirmed="y")).get_data(as_text=True)
     assert words in page and _students() == []
-
-
-def test_the_placement_form_ties_each_workshop_to_its_enterprise(login_as):
-    w = world()
-    other_mentor = builders.mentor()
-    db.session.add(Partnership(college_id=w.coordinator.college_id,
-                               enterprise_id=other_mentor.enterprise_id))
-    db.session.commit()
-    page = login_as(w.coordinator).get("/placements/new").get_data(as_text=True)
-    assert "js/placement-form.js" in page
-    for mentor in (w.mentor, other_mentor):
-        enterprise = mentor.enterprise_id
-        department = mentor.mentor_profile.department_id
-        assert re.search(rf'<option data-enterprise="{enterprise}" value="{mentor.id}"', page), page
-        assert re.search(rf'<option data-enterprise="{enterprise}" value="{department}"', page)
-
-
-COUNTS = {"placed": 20, "completed": 15, "recommended": 10, "offered": 11, "hired": 6,
-          "retained": 2}
-
-
-def test_the_funnel_explains_a_stage_wider_than_the_one_before(app):
-    with app.test_request_context():
-        notes = funnel_notes(COUNTS)
-        assert notes == ["«Получили предложение» — 11, больше, чем «Рекомендованы к найму» — 10: "
-                         "предприятие может предложить работу и без рекомендации наставника."]
-        assert funnel(COUNTS).notes == notes
-        narrowing = {**COUNTS, "offered": 9}
-        assert funnel_notes(narrowing) == []
