@@ -337,6 +337,48 @@ def is_college_coordinator(user: User, college_id: int | None) -> bool:
             and user.college_id == college_id)
 
 
+# --- whose account an actor manages --------------------------------------------------------------
+# Two actions, two rules: inviting prepares an organisation's people (a coordinator invites a
+# partner enterprise's HR until it is on board; HR invites its foremen), managing access (block,
+# unblock, contacts, a reset link) belongs to whoever runs those people day to day.
+
+def manages_invitation_of(actor: User, person: User) -> bool:
+    """Whose invitations the actor manages at all: the admin anyone but admins, a coordinator
+    the college's students and the partner enterprises' staff, an employer their mentors."""
+    if person.role == Role.ADMIN or person.id == actor.id:
+        return False
+    match actor.role:
+        case Role.ADMIN:
+            return True
+        case Role.COORDINATOR:
+            if person.role == Role.STUDENT:
+                return person.college_id == actor.college_id
+            if person.role in (Role.MENTOR, Role.EMPLOYER):
+                return can_see_enterprise_staff(actor, person.enterprise)
+        case Role.EMPLOYER:
+            return person.role == Role.MENTOR and person.enterprise_id == actor.enterprise_id
+    return False
+
+
+def manages_access_of(actor: User, person: User) -> bool:
+    """Whose access the actor manages at all: the admin anyone but admins, a coordinator the
+    college's students and partner enterprises' mentors, an employer the enterprise's staff."""
+    if person.role == Role.ADMIN or person.id == actor.id:
+        return False
+    match actor.role:
+        case Role.ADMIN:
+            return True
+        case Role.COORDINATOR:
+            if person.role == Role.STUDENT:
+                return person.college_id == actor.college_id
+            if person.role == Role.MENTOR:
+                return can_see_enterprise_staff(actor, person.enterprise)
+        case Role.EMPLOYER:
+            return (person.role in (Role.MENTOR, Role.EMPLOYER)
+                    and person.enterprise_id == actor.enterprise_id)
+    return False
+
+
 # --- who may manage an enterprise's data and staff ----------------------------------------------
 # An employer sees every college's trainees at the enterprise, so the enterprise's staff and data
 # belong to the enterprise once its HR has signed in; a coordinator only prepares them until then.

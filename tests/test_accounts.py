@@ -300,3 +300,22 @@ def test_coordinator_keeps_an_e_mail_and_employer_blank_keeps_the_current(login_
     college = client.get(f"/colleges/{w.coordinator.college_id}").get_data(as_text=True)
     assert f"/people/{w.coordinator.id}/contacts" in college
 
+
+
+def test_inviting_and_managing_access_are_two_rules_written_once(app):
+    """One predicate per action in the policy module: a coordinator invites a partner
+    enterprise's HR (preparing the enterprise) but does not block it; HR blocks a fellow
+    employer but invites only its foremen."""
+    from app.security import manages_access_of, manages_invitation_of
+
+    placement = builders.placement()
+    coordinator = builders.coordinator(placement.college)
+    employer, colleague = builders.employer(placement.enterprise), builders.employer(
+        placement.enterprise)
+    assert manages_invitation_of(coordinator, employer)
+    assert not manages_access_of(coordinator, employer)
+    assert manages_access_of(employer, colleague)
+    assert not manages_invitation_of(employer, colleague)
+    for rule in (manages_access_of, manages_invitation_of):
+        assert rule(coordinator, placement.student) and rule(employer, placement.mentor)
+        assert not rule(coordinator, builders.admin()) and not rule(employer, employer)

@@ -17,37 +17,19 @@ from app.auth.forms import MIN_PASSWORD
 from app.auth.services import sign_in_phone
 from app.extensions import db
 from app.i18n import format_date
-from app.models import Invitation, Role, User
+from app.models import Invitation, User
 from app.notifications.messages import reader_locale
 from app.notify import queue_email
 from app.organisations import checks
 from app.people.emails import has_real_email
 from app.rules import RuleViolation
-from app.security import can_see_enterprise_staff, hash_password, staff_refusal
+from app.security import hash_password, manages_invitation_of, staff_refusal
 
 MAX_PASSWORD = 200
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def may_reach(actor: User, user: User) -> bool:
-    """Whose invitations the actor manages at all: the admin anyone but admins, a coordinator
-    the college's students and the partner enterprises' staff, an employer their mentors."""
-    if user.role == Role.ADMIN or user.id == actor.id:
-        return False
-    match actor.role:
-        case Role.ADMIN:
-            return True
-        case Role.COORDINATOR:
-            if user.role == Role.STUDENT:
-                return user.college_id == actor.college_id
-            if user.role in (Role.MENTOR, Role.EMPLOYER):
-                return can_see_enterprise_staff(actor, user.enterprise)
-        case Role.EMPLOYER:
-            return user.role == Role.MENTOR and user.enterprise_id == actor.enterprise_id
-    return False
 
 
 def invite_refusal(actor: User, user: User) -> str | None:
@@ -58,7 +40,7 @@ def invite_refusal(actor: User, user: User) -> str | None:
 
 def can_invite(actor: User, user: User) -> bool:
     """Whether the actor may invite the user (and revoke the user's invitation)."""
-    return may_reach(actor, user) and invite_refusal(actor, user) is None
+    return manages_invitation_of(actor, user) and invite_refusal(actor, user) is None
 
 
 def _close_open(user: User, now: datetime) -> int:

@@ -18,7 +18,7 @@ from app.people.emails import has_real_email
 from app.people.services import duplicate_email_message
 from app.qr import qr_svg
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.security import get_scoped_or_404, manages_invitation_of, roles_required
 
 bp = Blueprint("invitations", __name__)
 
@@ -49,7 +49,7 @@ def invitation_qr(link: str) -> Markup:
 
 def _invitee(user_id: int) -> User:
     user = get_scoped_or_404(User, user_id)
-    if not services.may_reach(current_user, user):
+    if not manages_invitation_of(current_user, user):
         abort(404)
     return user
 

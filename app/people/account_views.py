@@ -22,7 +22,7 @@ from app.people.forms import CoordinatorForm, EmployerForm
 from app.people.views import bp
 from app.qr import qr_svg
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.security import get_scoped_or_404, manages_access_of, roles_required
 
 register_actions({
     "deactivated": _l("учётная запись заблокирована"),
@@ -53,7 +53,7 @@ def can_edit_contact(person: User) -> bool:
 
 def _reachable(user_id: int) -> User:
     person = get_scoped_or_404(User, user_id)
-    if not accounts.may_reach(current_user, person):
+    if not manages_access_of(current_user, person):
         abort(403)
     return person
 

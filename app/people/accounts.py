@@ -10,31 +10,12 @@ from app.auth import recovery
 from app.extensions import db
 from app.models import Invitation, Placement, PlacementStatus, Role, User
 from app.rules import RuleViolation
-from app.security import can_see_enterprise_staff, end_all_sessions, staff_refusal
-
-
-def may_reach(actor: User, person: User) -> bool:
-    """Whose access the actor manages at all: the admin anyone but admins, a coordinator the
-    college's students and partner enterprises' mentors, an employer the enterprise's staff."""
-    if person.role == Role.ADMIN or person.id == actor.id:
-        return False
-    match actor.role:
-        case Role.ADMIN:
-            return True
-        case Role.COORDINATOR:
-            if person.role == Role.STUDENT:
-                return person.college_id == actor.college_id
-            if person.role == Role.MENTOR:
-                return can_see_enterprise_staff(actor, person.enterprise)
-        case Role.EMPLOYER:
-            return (person.role in (Role.MENTOR, Role.EMPLOYER)
-                    and person.enterprise_id == actor.enterprise_id)
-    return False
+from app.security import end_all_sessions, manages_access_of, staff_refusal
 
 
 def access_refusal(actor: User, person: User) -> str | None:
     """Why the actor may not block or unblock this person; None if they may."""
-    if not may_reach(actor, person):
+    if not manages_access_of(actor, person):
         return _("Вы не можете менять доступ этого пользователя.")
     return staff_refusal(actor, person)
 
