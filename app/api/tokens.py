@@ -7,8 +7,6 @@ the admin to a college or an enterprise) acts as that organisation's coordinator
 would, so the same scopes and predicates as the pages apply.
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +18,8 @@ from app.audit import record
 from app.extensions import db
 from app.labels import register_actions
 from app.models import ApiToken, College, Enterprise, Role, TokenScope, User
+from app.one_time import new_token
+from app.one_time import token_hash as hash_secret
 from app.rules import RuleViolation
 
 PREFIX = "shk_"
@@ -30,10 +30,6 @@ register_actions({
     "api_token_created": _l("создан токен API"),
     "api_token_revoked": _l("токен API отозван"),
 })
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ def _check(name: str, days: int, scope: TokenScope | str) -> tuple[str, TokenSco
 def _issue(actor: User, name: str, days: int, scope: TokenScope | str, now: datetime,
            **owner: int) -> Issued:
     name, scope = _check(name, days, scope)
-    secret = PREFIX + secrets.token_urlsafe(32)
+    secret = PREFIX + new_token()
     token = ApiToken(name=name, token_hash=hash_secret(secret), hint=secret[:8], scope=scope,
                      created_by_id=actor.id, created_at=now,
                      expires_at=now + timedelta(days=days), **owner)

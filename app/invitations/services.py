@@ -3,8 +3,6 @@
 Only the SHA-256 of the token is stored; the raw token is handed out once (link, QR, e-mail).
 """
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, url_for
@@ -20,16 +18,13 @@ from app.i18n import format_date
 from app.models import Invitation, User
 from app.notifications.messages import reader_locale
 from app.notify import queue_email
+from app.one_time import find_by_token, new_token, token_hash
 from app.organisations import checks
 from app.people.emails import has_real_email
 from app.rules import RuleViolation
 from app.security import hash_password, manages_invitation_of, staff_refusal
 
 MAX_PASSWORD = 200
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def invite_refusal(actor: User, user: User) -> str | None:
@@ -65,7 +60,7 @@ def invite(actor: User, user: User, now: datetime) -> tuple[Invitation, str]:
     if refusal:
         raise RuleViolation(refusal)
     _close_open(user, now)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     days = current_app.config.get("INVITATION_DAYS", 14)
     invitation = Invitation(user_id=user.id, token_hash=token_hash(token),
                             created_by_id=actor.id, created_at=now,
@@ -111,9 +106,7 @@ def revoke(actor: User, user: User, now: datetime) -> None:
 
 
 def find_invitation(token: str) -> Invitation | None:
-    if not token or len(token) > 200:
-        return None
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+    return find_by_token(Invitation, token)
 
 
 def link_problem(invitation: Invitation | None, now: datetime) -> str | None:

@@ -9,8 +9,6 @@ Every answer carries the version of the page it was given on: an answer from a s
 decline racing an accept) is refused, not written over the other.
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -28,6 +26,7 @@ from app.models import GuardianLink, Placement, PlacementStatus, Role, User, utc
 from app.naming import content_names, stored_name
 from app.notifications import messages
 from app.notify import notify
+from app.one_time import find_by_token, new_token, token_hash
 from app.placements.services import _read_again_locked, _record_change
 from app.rules import RuleViolation
 from app.security import is_college_coordinator
@@ -347,10 +346,6 @@ def _page(placement: Placement) -> str:
 # --- the guardian's one-time link ------------------------------------------------------------
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def _close_links(placement_id: int, now: datetime) -> None:
     db.session.execute(
         update(GuardianLink)
@@ -367,7 +362,7 @@ def issue_guardian_link(actor: User, placement: Placement, now: datetime
     _fresh(placement, None)
     _refuse_if(guardian_link_refusal(actor, placement))
     _close_links(placement.id, now)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     days = current_app.config.get("GUARDIAN_LINK_DAYS", 7)
     link = GuardianLink(placement_id=placement.id, token_hash=token_hash(token),
                         created_by_id=actor.id, created_at=now,
@@ -386,10 +381,7 @@ def guardian_url(token: str) -> str:
 
 
 def find_link(token: str) -> GuardianLink | None:
-    if not token or len(token) > 200:
-        return None
-    return db.session.scalar(select(GuardianLink).where(GuardianLink.token_hash
-                                                        == token_hash(token)))
+    return find_by_token(GuardianLink, token)
 
 
 def link_problem(link: GuardianLink | None, now: datetime) -> str | None:
