@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from app.authentication import hash_password  # noqa: E402
 from app.domain.identifiers import make_iin  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import College, Role, Specialty, User  # noqa: E402
-from app.security import hash_password  # noqa: E402
 
 PASSWORD = secrets.token_urlsafe(12)  # a throwaway account of a throwaway database
 

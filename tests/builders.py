@@ -4,6 +4,7 @@ import itertools
 from datetime import date, timedelta
 from functools import cache
 
+from app.authentication import hash_password
 from app.domain.identifiers import make_bin, make_iin
 from app.extensions import db
 from app.models import (
@@ -22,7 +23,6 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.security import hash_password
 
 PASSWORD = "correct horse battery"
 _serial = itertools.count(1)

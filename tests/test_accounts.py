@@ -306,7 +306,7 @@ def test_inviting_and_managing_access_are_two_rules_written_once(app):
     """One predicate per action in the policy module: a coordinator invites a partner
     enterprise's HR (preparing the enterprise) but does not block it; HR blocks a fellow
     employer but invites only its foremen."""
-    from app.security import manages_access_of, manages_invitation_of
+    from app.policy import manages_access_of, manages_invitation_of
 
     placement = builders.placement()
     coordinator = builders.coordinator(placement.college)

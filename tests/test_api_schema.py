@@ -29,7 +29,7 @@ from app.models import (
     PlacementStatus,
     User,
 )
-from app.security import scoped
+from app.scopes import scoped
 from tests import builders, builders_outcomes
 from tests.builders_api import auth, organisation, personal
 

@@ -21,7 +21,7 @@ from app.models import (
 from app.practice import deputies
 from app.practice.signing import may_sign
 from app.rules import RuleViolation
-from app.security import scoped
+from app.scopes import scoped
 from tests import builders
 from tests import builders_documents as bd
 from tests.builders_practice import last_week

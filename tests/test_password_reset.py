@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from app.authentication import verify_password
 from app.extensions import db
 from app.models import AuditEvent, User
-from app.security import verify_password
 from tests import builders
 from tests.conftest import login
 

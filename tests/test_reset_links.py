@@ -6,10 +6,10 @@ import time
 import pytest
 from sqlalchemy import select
 
+from app.authentication import verify_password
 from app.extensions import db
 from app.models import AuditEvent, User
 from app.people.emails import placeholder_email
-from app.security import verify_password
 from tests import builders
 from tests.builders_people import desk
 from tests.conftest import login

@@ -6,6 +6,7 @@ import pytest
 from flask import Flask
 from werkzeug.exceptions import NotFound
 
+from app.authentication import roles_required
 from app.extensions import db
 from app.models import (
     College,
@@ -19,7 +20,7 @@ from app.models import (
     Specialty,
     User,
 )
-from app.security import get_scoped_or_404, roles_required, scoped
+from app.scopes import get_scoped_or_404, scoped
 from tests import builders
 from tests.conftest import login
 

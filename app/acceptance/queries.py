@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import GuardianLink, Placement, PlacementStatus, StudentProfile, User
-from app.security import scoped
+from app.scopes import scoped
 
 INBOX_LIMIT = 200
 

@@ -21,6 +21,7 @@ from app.acceptance.forms import (
     GuardianForm,
     StepForm,
 )
+from app.authentication import roles_required
 from app.extensions import db, limiter
 from app.labels import agreement_name
 from app.models import ChangeKind, ChangeRequest, Placement, Role, User, utcnow
@@ -28,7 +29,7 @@ from app.naming import local_name
 from app.placements import acceptance, changes
 from app.qr import qr_svg
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required, scope_of
+from app.scopes import get_scoped_or_404, scope_of
 from app.web import register_nav
 
 bp = Blueprint("acceptance", __name__)

@@ -24,7 +24,7 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.security import scoped
+from app.scopes import scoped
 
 
 def _one(model, object_id: int):

@@ -20,7 +20,7 @@ from app.models import (
     Placement,
     User,
 )
-from app.security import is_college_coordinator
+from app.policy import is_college_coordinator
 
 
 def _utc(moment: datetime | None) -> datetime | None:

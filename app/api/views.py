@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from app.api import core, tokens
 from app.api.forms import OrganisationTokenForm, TokenForm
+from app.authentication import roles_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.models import ApiToken, College, Enterprise, Role, TokenScope, User, utcnow
 from app.naming import local_name
 from app.rules import RuleViolation
-from app.security import roles_required
 
 bp = Blueprint("api_tokens", __name__, cli_group="api")
 

@@ -24,7 +24,7 @@ from app.outcomes import services as outcome_services
 from app.practice.services import DayInput, DiaryViolations, review_entries, save_week
 from app.practice.weeks import Week
 from app.rules import RuleViolation
-from app.security import scoped
+from app.scopes import scoped
 
 _ENTRY_HEADERS = {"ETag": {"description": "the entry's version", "schema": {"type": "string"}}}
 

@@ -18,7 +18,7 @@ from app.models import (
     Role,
     User,
 )
-from app.security import scope_of
+from app.scopes import scope_of
 
 SORTABLE = {
     "student": User.full_name,

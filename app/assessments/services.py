@@ -20,8 +20,8 @@ from app.models import (
     StudentProfile,
     User,
 )
+from app.policy import is_college_coordinator
 from app.rules import RuleViolation
-from app.security import is_college_coordinator
 
 GRADES = (2, 3, 4, 5)
 RATINGS = (1, 2, 3, 4, 5)

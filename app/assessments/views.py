@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.assessments import queries, services
 from app.assessments.forms import AssessmentForm, CollegeScoreForm, ratings_from
+from app.authentication import roles_required
 from app.domain.grades import FIVE_POINT_WORDS, band_for
 from app.extensions import db
 from app.labels import register_actions
@@ -24,7 +25,7 @@ from app.models import (
     utcnow,
 )
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")

@@ -27,7 +27,7 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.security import scope_of
+from app.scopes import scope_of
 
 # Kinds of absence that excuse the trainee from the enterprise once the mentor confirms them;
 # an unexcused day stays a day the trainee was expected.

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.attendance import policy
 from app.audit import record
 from app.database import lock_for_counting
 from app.domain.calendar import mask_of
@@ -28,6 +27,7 @@ from app.models import (
     Placement,
     User,
 )
+from app.policy import attendance as policy
 from app.rules import RuleViolation
 
 MAX_NOTE = 2_000

@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import clock
-from app.attendance import policy, queries, services
+from app.attendance import queries, services
 from app.attendance.forms import AbsenceForm, AbsenceReviewForm, BreakForm, ScheduleForm
+from app.authentication import roles_required
 from app.domain.calendar import weekdays_of
 from app.extensions import db
 from app.files.serving import safe_download_name, send_stored
@@ -17,8 +18,9 @@ from app.files.uploads import PDF, UploadLimits, accept_upload, megabytes
 from app.forms import ActionForm
 from app.models import Absence, Group, Placement, Role, utcnow
 from app.organisations.saving import show_on
+from app.policy import attendance as policy
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
 register_file_columns(Absence.document_key)

@@ -19,12 +19,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app import audit
 from app.auth.services import find_by_email
+from app.authentication import end_all_sessions, hash_password
 from app.extensions import db
 from app.labels import register_actions
 from app.models import User
 from app.notify import absolute_url, send_email
 from app.people.emails import has_real_email
-from app.security import end_all_sessions, hash_password
 
 SALT = "shakirt-password-reset"
 

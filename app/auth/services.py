@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit
+from app.authentication import end_all_sessions, hash_password, verify_password
 from app.domain import phones
 from app.extensions import db
 from app.models import User, utcnow
-from app.security import end_all_sessions, hash_password, verify_password
 
 
 class AuthError(Exception):

@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from app import audit
+from app.authentication import verify_password
 from app.extensions import db
 from app.models import RecoveryCode, Role, TwoFactor, User, utcnow
 from app.rules import RuleViolation
-from app.security import verify_password
 
 ISSUER = "Shakirt"
 OFFERED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})

@@ -31,10 +31,10 @@ from app.auth.services import (
     identifier_key,
     sign_in_phone,
 )
+from app.authentication import end_all_sessions, is_safe_next
 from app.extensions import db
 from app.forms import ActionForm
 from app.people.emails import shown_email
-from app.security import end_all_sessions, is_safe_next
 
 bp = Blueprint("auth", __name__)
 

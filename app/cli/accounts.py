@@ -3,9 +3,9 @@
 import click
 from flask.cli import AppGroup
 
+from app.authentication import hash_password
 from app.extensions import db
 from app.models import Role, User
-from app.security import hash_password
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
 

@@ -46,7 +46,7 @@ from app.models import (
     User,
 )
 from app.naming import local_name
-from app.security import scope_of
+from app.scopes import scope_of
 
 OFFERED = (OfferStatus.MADE, OfferStatus.ACCEPTED, OfferStatus.DECLINED)
 RECENT_WEEKS = 26

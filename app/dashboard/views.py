@@ -4,10 +4,10 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.authentication import roles_required
 from app.dashboard import figures, forms, queries
 from app.exports import csv_response
 from app.models import Role
-from app.security import roles_required
 from app.web import register_nav
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -9,9 +9,9 @@ loaded; rows go in through bulk inserts with ids given up front.
 import random
 from datetime import date
 
+from app.authentication import hash_password
 from app.demo.writer import BulkWriter, empty_all_tables, is_empty
 from app.extensions import db
-from app.security import hash_password
 
 SCALES = ("small", "region", "national")
 # The documented password of every demo account.

@@ -32,7 +32,7 @@ from app.models import (
     User,
 )
 from app.naming import content_names
-from app.security import scope_of
+from app.scopes import scope_of
 
 
 def _placement_options():

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import clock
+from app.authentication import roles_required
 from app.documents import queries, services
 from app.documents.content import (
     agreement_as_shown,
@@ -40,7 +41,7 @@ from app.jobs.tasks import GROUP_DIARIES
 from app.labels import label
 from app.listing import ListRequest, paginate
 from app.models import Assessment, DocumentKind, Group, HireRecommendation, Placement, Role
-from app.security import get_scoped_or_404, roles_required
+from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
 bp = Blueprint("documents", __name__)

@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from app.audit import record
 from app.database import lock_for_counting
-from app.evidence import policy, queries
+from app.evidence import queries
 from app.extensions import db
 from app.files.storage import register_file_columns, store
 from app.files.uploads import AcceptedFile
 from app.labels import register_actions
 from app.models import DiaryEntry, EntryAttachment, User
+from app.policy import evidence as policy
 from app.rules import RuleViolation
 
 register_file_columns(EntryAttachment.file_key, EntryAttachment.thumb_key)

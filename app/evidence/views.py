@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.evidence import policy, queries
+from app.evidence import queries
 from app.evidence.forms import EvidenceForm, RemoveEvidenceForm
 from app.evidence.services import EvidenceLimits, add_attachments, remove_attachment
 from app.extensions import db
@@ -24,9 +24,10 @@ from app.files.serving import safe_download_name, send_stored
 from app.files.storage import kept_on_commit, release
 from app.files.uploads import UploadLimits, accept_upload, megabytes
 from app.models import DiaryEntry, EntryAttachment
+from app.policy import evidence as policy
 from app.practice.weeks import Week
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404
+from app.scopes import get_scoped_or_404
 
 bp = Blueprint("evidence", __name__)
 

@@ -24,7 +24,7 @@ from app.models import (
 from app.outcomes.queries import due_count
 from app.practice.health import Health, Thresholds
 from app.practice.queries import progress_board
-from app.security import scope_of
+from app.scopes import scope_of
 
 
 @dataclass

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Assessment, GraduateOutcome, Placement, Role, User
-from app.security import scope_of
+from app.scopes import scope_of
 
 # Who may open which page (the views check it again; these only decide whether to link).
 MAY_OPEN = {

@@ -31,8 +31,8 @@ from app.models import (
     User,
 )
 from app.placements.services import HOLDING, _check_terms
+from app.policy import is_college_coordinator
 from app.rules import RuleViolation
-from app.security import is_college_coordinator
 
 # Service fields named by a RuleViolation -> the import column they come from.
 FIELDS = {"student_id": "iin", "mentor_id": "mentor_email", "department_id": "department"}

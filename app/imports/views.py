@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, clock
+from app.authentication import roles_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.imports import storage
@@ -21,7 +22,6 @@ from app.imports.services import Outcome, example_rows, run_import
 from app.labels import register_actions
 from app.models import AuditEvent, College, Role, Specialty, User
 from app.naming import local_name
-from app.security import roles_required
 from app.web import register_nav
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from app import audit
 from app.auth.forms import MIN_PASSWORD
 from app.auth.services import sign_in_phone
+from app.authentication import hash_password
 from app.extensions import db
 from app.i18n import format_date
 from app.models import Invitation, User
@@ -21,14 +22,14 @@ from app.notify import queue_email
 from app.one_time import find_by_token, new_token, token_hash
 from app.organisations import checks
 from app.people.emails import has_real_email
+from app.policy import manages_invitation_of, staff_refusal
 from app.rules import RuleViolation
-from app.security import hash_password, manages_invitation_of, staff_refusal
 
 MAX_PASSWORD = 200
 
 
 def invite_refusal(actor: User, user: User) -> str | None:
-    """Why a reachable person may not be invited by the actor (see app.security); None if they
+    """Why a reachable person may not be invited by the actor (see app.policy); None if they
     may."""
     return staff_refusal(actor, user)
 

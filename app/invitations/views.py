@@ -7,6 +7,7 @@ from flask_login import current_user, login_user
 from markupsafe import Markup
 
 from app.auth.services import sign_in_phone
+from app.authentication import roles_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.invitations import services
@@ -16,9 +17,10 @@ from app.models import Role, User, utcnow
 from app.organisations.saving import commit_or_show
 from app.people.emails import has_real_email
 from app.people.services import duplicate_email_message
+from app.policy import manages_invitation_of
 from app.qr import qr_svg
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, manages_invitation_of, roles_required
+from app.scopes import get_scoped_or_404
 
 bp = Blueprint("invitations", __name__)
 

@@ -15,7 +15,7 @@ from app.documents.services import issue_many
 from app.extensions import db
 from app.jobs.services import JobFailure, JobResult, Progress, results_dir, task
 from app.models import DocumentKind, Group, Job
-from app.security import scoped
+from app.scopes import scoped
 
 GROUP_DIARIES = "group_diaries"
 

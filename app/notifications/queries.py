@@ -17,7 +17,7 @@ from app.models import (
     User,
 )
 from app.models.practice import PlacementHealth
-from app.security import scoped
+from app.scopes import scoped
 
 
 def notifications_of(user: User, page: int, per_page: int, unread_only: bool) -> Pagination:

@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.authentication import is_safe_next
 from app.extensions import db
 from app.forms import ActionForm
 from app.models import Notification, utcnow
 from app.notifications import messages, queries, services
-from app.security import get_scoped_or_404, is_safe_next
+from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")

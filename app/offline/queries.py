@@ -18,7 +18,7 @@ from app.models import (
 )
 from app.practice import queries as practice
 from app.practice.weeks import Week, default_week
-from app.security import scope_of
+from app.scopes import scope_of
 
 EDITABLE = (EntryStatus.DRAFT, EntryStatus.REJECTED)
 QUEUE_SIZE = 50

@@ -33,7 +33,7 @@ from app.offline.services import (
     write_entry,
 )
 from app.rules import RuleViolation
-from app.security import scope_of
+from app.scopes import scope_of
 
 bp = Blueprint("offline", __name__)
 

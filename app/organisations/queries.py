@@ -16,7 +16,7 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.security import scope_of
+from app.scopes import scope_of
 
 ENTERPRISE_SORTS = {
     "name": Enterprise.name,

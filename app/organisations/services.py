@@ -20,8 +20,8 @@ from app.models import (
     User,
 )
 from app.organisations import checks, legal
+from app.policy import can_edit_enterprise
 from app.rules import RuleViolation
-from app.security import can_edit_enterprise
 
 
 def _college_fields(name: str, city: str, bin: str, name_kk: str) -> dict:

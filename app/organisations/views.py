@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.audit import history_of
+from app.authentication import roles_required
 from app.exports import spreadsheet_response as export
 from app.extensions import db
 from app.forms import ActionForm
@@ -24,14 +25,9 @@ from app.organisations.forms import (
     SpecialtyForm,
 )
 from app.organisations.saving import commit_or_show, render_form
+from app.policy import can_edit_enterprise, can_see_enterprise_staff, employer_refusal
 from app.rules import RuleViolation
-from app.security import (
-    can_edit_enterprise,
-    can_see_enterprise_staff,
-    employer_refusal,
-    get_scoped_or_404,
-    roles_required,
-)
+from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
 bp = Blueprint("organisations", __name__)

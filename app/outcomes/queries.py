@@ -22,7 +22,7 @@ from app.models import (
 from app.naming import local_name
 from app.outcomes.dates import hired_by_for_due
 from app.outcomes.services import EMPLOYED
-from app.security import scope_of
+from app.scopes import scope_of
 
 SORTABLE = {
     "student": User.full_name,

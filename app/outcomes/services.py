@@ -20,8 +20,8 @@ from app.models import (
     User,
 )
 from app.outcomes.dates import check_due_on
+from app.policy import is_college_coordinator
 from app.rules import RuleViolation
-from app.security import is_college_coordinator
 
 EMPLOYED = (OutcomeKind.HIRED_BY_HOST, OutcomeKind.EMPLOYED_IN_SPECIALTY,
             OutcomeKind.EMPLOYED_OUTSIDE)

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import clock
 from app.audit import history_of
+from app.authentication import roles_required
 from app.exports import spreadsheet_response
 from app.extensions import db
 from app.labels import label, register_actions
@@ -24,7 +25,7 @@ from app.outcomes.forms import (
     RetentionCheckForm,
 )
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")

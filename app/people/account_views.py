@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.auth import limits, recovery
 from app.auth.services import sign_in_phone
+from app.authentication import roles_required
 from app.extensions import db
 from app.forms import ActionForm
 from app.invitations.views import person_url
@@ -20,9 +21,10 @@ from app.people import accounts, services
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm
 from app.people.views import bp
+from app.policy import manages_access_of
 from app.qr import qr_svg
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, manages_access_of, roles_required
+from app.scopes import get_scoped_or_404
 
 register_actions({
     "deactivated": _l("учётная запись заблокирована"),

@@ -7,10 +7,11 @@ from sqlalchemy import func, select, update
 
 from app import audit
 from app.auth import recovery
+from app.authentication import end_all_sessions
 from app.extensions import db
 from app.models import Invitation, Placement, PlacementStatus, Role, User
+from app.policy import manages_access_of, staff_refusal
 from app.rules import RuleViolation
-from app.security import end_all_sessions, manages_access_of, staff_refusal
 
 
 def access_refusal(actor: User, person: User) -> str | None:

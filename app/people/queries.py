@@ -18,7 +18,7 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.security import scope_of
+from app.scopes import scope_of
 
 STUDENT_SORTS = {
     "name": User.full_name,

@@ -29,8 +29,8 @@ from app.models import (
 )
 from app.organisations import checks
 from app.people.emails import is_placeholder, placeholder_email
+from app.policy import can_see_enterprise_staff, employer_refusal, mentor_refusal
 from app.rules import RuleViolation
-from app.security import can_see_enterprise_staff, employer_refusal, mentor_refusal
 
 
 def checked_iin(value: str | None, field: str = "iin") -> str:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.audit import history_of
+from app.authentication import roles_required
 from app.domain.identifiers import mask_iin
 from app.exports import spreadsheet_response as export
 from app.extensions import db
@@ -20,14 +21,9 @@ from app.organisations.saving import commit_or_show, render_form
 from app.people import queries, services
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm, MentorEditForm, MentorForm, StudentForm
+from app.policy import can_see_enterprise_staff, employer_refusal, mentor_refusal
 from app.rules import RuleViolation
-from app.security import (
-    can_see_enterprise_staff,
-    employer_refusal,
-    get_scoped_or_404,
-    mentor_refusal,
-    roles_required,
-)
+from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
 bp = Blueprint("people", __name__)

@@ -28,8 +28,8 @@ from app.notifications import messages
 from app.notify import notify
 from app.one_time import find_by_token, new_token, token_hash
 from app.placements.services import _read_again_locked, _record_change
+from app.policy import is_college_coordinator
 from app.rules import RuleViolation
-from app.security import is_college_coordinator
 
 MAX_REASON = 2000
 STALE = _l("Договор только что изменил другой пользователь: откройте его заново.")

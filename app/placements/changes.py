@@ -30,8 +30,8 @@ from app.models import (
 from app.notifications import messages
 from app.notify import notify
 from app.placements import compensation, services
+from app.policy import is_college_coordinator
 from app.rules import RuleViolation
-from app.security import is_college_coordinator
 
 MAX_REASON = 2000
 COLLEGE, ENTERPRISE = "college", "enterprise"

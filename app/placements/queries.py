@@ -20,7 +20,7 @@ from app.models import (
     User,
 )
 from app.naming import local_name
-from app.security import scope_of, scoped
+from app.scopes import scope_of, scoped
 
 Student = aliased(User, name="student")
 Mentor = aliased(User, name="mentor")

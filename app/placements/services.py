@@ -36,8 +36,8 @@ from app.models import (
     utcnow,
 )
 from app.placements import compensation
+from app.policy import is_college_coordinator
 from app.rules import RuleViolation
-from app.security import is_college_coordinator
 from app.training.services import copy_plan_template
 
 MAX_REQUIRED_HOURS = 5000

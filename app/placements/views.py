@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.audit import history_of
+from app.authentication import roles_required
 from app.exports import spreadsheet_response
 from app.extensions import db
 from app.forms import ActionForm, chosen_id
@@ -20,7 +21,7 @@ from app.outcomes.forms import PlacementOfferForm
 from app.placements import acceptance, compensation, queries, services
 from app.placements.forms import PlacementForm, TerminationForm
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.scopes import get_scoped_or_404
 from app.training import queries as training_queries
 from app.web import register_nav
 

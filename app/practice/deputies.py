@@ -1,6 +1,6 @@
 """A foreman's deputy: a mentor of the same enterprise who, from one day to another (both
 included), sees and signs the foreman's trainees' entries. The read access is in the scope
-(app/security.py), by the clock, so it ends by itself. Flush, never commit."""
+(app/scopes.py), by the clock, so it ends by itself. Flush, never commit."""
 
 from datetime import date, timedelta
 
@@ -17,7 +17,7 @@ from app.labels import register_actions
 from app.models import DeputyAssignment, Role, User
 from app.practice.signing import forget_covered
 from app.rules import RuleViolation
-from app.security import scope_of
+from app.scopes import scope_of
 
 # Long enough for a holiday or a sick leave; a longer absence is a change of mentor.
 MAX_DAYS = 92

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import clock
+from app.authentication import roles_required
 from app.extensions import db
 from app.forms import ActionForm, chosen_id
 from app.models import DeputyAssignment, Role
@@ -15,7 +16,7 @@ from app.practice import deputies
 from app.practice.forms import DeputyForm
 from app.practice.views import bp
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
 register_nav("practice.deputies", _l("Заместители"), Role.EMPLOYER, Role.MENTOR)

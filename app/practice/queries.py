@@ -24,7 +24,7 @@ from app.models import (
 from app.naming import local_name
 from app.practice.health import PlacementProgress, Thresholds, assess
 from app.practice.weeks import Week
-from app.security import scope_of
+from app.scopes import scope_of
 from app.training.queries import in_training_plan
 
 

@@ -11,6 +11,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.authentication import roles_required
 from app.evidence.queries import attachments_by_entry
 from app.extensions import db
 from app.i18n import format_date
@@ -32,7 +33,7 @@ from app.practice.thread import week_thread
 from app.practice.views import bp
 from app.practice.weeks import Week, parse_week
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.scopes import get_scoped_or_404
 
 NOTICE = "review_notice"
 

@@ -13,13 +13,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit import changes_of, record
 from app.domain.working_time import MINIMUM_AGE, age_on, limit_for, usable_hours_per_day
-from app.evidence.policy import evidence_keeps_entry
 from app.evidence.queries import entries_with_files
 from app.extensions import db
 from app.i18n import format_date
 from app.labels import register_actions
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, User
 from app.notify import notify
+from app.policy.evidence import evidence_keeps_entry
 from app.practice import links
 from app.practice.queries import birth_date_of, competencies_for, week_entries
 from app.practice.signing import may_sign, signed_for_id

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.extensions import db
 from app.models import DiaryEntry, Placement, Role, User
-from app.security import covered_mentor_ids
+from app.scopes import covered_mentor_ids
 
 
 def covered_today(user: User) -> frozenset[int]:

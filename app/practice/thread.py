@@ -28,7 +28,7 @@ from app.practice import links
 from app.practice.signing import stands_in_for
 from app.practice.weeks import Week
 from app.rules import RuleViolation
-from app.security import scope_of
+from app.scopes import scope_of
 
 MAX_COMMENT = 2_000
 EXCERPT = 200

@@ -12,7 +12,7 @@ from app.practice.thread import week_thread as thread_of
 from app.practice.views import bp
 from app.practice.weeks import Week, parse_week
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404
+from app.scopes import get_scoped_or_404
 
 
 def _refuse(form, refusal: RuleViolation) -> None:

@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.attendance.queries import calendar_of
+from app.authentication import roles_required
 from app.domain.working_time import limit_for
 from app.evidence.queries import attachments_by_entry
 from app.extensions import db
@@ -32,7 +33,7 @@ from app.practice.signing import may_sign
 from app.practice.thread import may_comment, week_thread
 from app.practice.weeks import Week, default_week, parse_week
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, roles_required
+from app.scopes import get_scoped_or_404
 from app.training import queries as training_queries
 from app.web import register_nav
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.labels import agreement_name
 from app.listing import search
 from app.models import AuditEvent, Placement, User
-from app.security import scope_of
+from app.scopes import scope_of
 
 # What a person calls the kinds of objects the trail records.
 OBJECT_KINDS = {

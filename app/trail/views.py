@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from app import clock
 from app.audit import readable_history
+from app.authentication import roles_required
 from app.exports import spreadsheet_response
 from app.extensions import db
 from app.labels import action_label
 from app.listing import ListRequest, paginate
 from app.models import Role
-from app.security import roles_required
 from app.trail import queries
 from app.trail.forms import TrailFilterForm
 from app.web import register_nav

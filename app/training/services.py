@@ -26,8 +26,9 @@ from app.models import (
     Specialty,
     User,
 )
+from app.policy import training as policy
 from app.rules import RuleViolation
-from app.training import policy, queries
+from app.training import queries
 
 MAX_INSTRUCTOR = 200
 MAX_MODULE_HOURS = 10_000

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
+from app.authentication import is_safe_next, roles_required
 from app.documents.printing import Stamp, document_pdf
 from app.documents.services import issue_document
 from app.documents.views import _locale, _pdf_response
@@ -21,9 +22,10 @@ from app.models import (
     User,
     utcnow,
 )
+from app.policy import training as policy
 from app.rules import RuleViolation
-from app.security import get_scoped_or_404, is_safe_next, roles_required
-from app.training import documents, policy, queries, services
+from app.scopes import get_scoped_or_404
+from app.training import documents, queries, services
 from app.training.forms import InductionForm, PlanForm
 
 bp = Blueprint("training", __name__)

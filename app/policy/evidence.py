@@ -1,6 +1,6 @@
 """Who may add or remove a diary entry's files: one predicate per action, a refusal in words.
 
-Seeing them is the entry's own scope (`app.security`, EntryAttachment): whoever sees the entry
+Seeing them is the entry's own scope (`app.scopes`, EntryAttachment): whoever sees the entry
 sees its files. Changing them is the trainee's, on an entry still theirs to change.
 """
 
