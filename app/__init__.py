@@ -36,7 +36,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
-    from app import audit_chain, authentication, errors, extensions, i18n, observability, web
+    from app import (
+        audit_chain,
+        authentication,
+        errors,
+        extensions,
+        i18n,
+        observability,
+        policy,
+        web,
+    )
     from app.cli import register_cli
     from app.jobs import queue
 
@@ -50,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.limiter.init_app(app)
     i18n.init_app(app)
     authentication.init_app(app)
+    policy.init_app(app)
     web.init_app(app)
     errors.init_app(app)
     queue.init_app(app)

@@ -27,6 +27,7 @@ from app.labels import agreement_name
 from app.models import ChangeKind, ChangeRequest, Placement, Role, User, utcnow
 from app.naming import local_name
 from app.placements import acceptance, changes
+from app.policy.parties import is_coordinator
 from app.qr import qr_svg
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404, scope_of
@@ -238,7 +239,7 @@ def acceptance_of(placement: Placement) -> dict:
         "may_answer": acceptance.answer_refusal(user, placement) is None,
         "may_acknowledge": acceptance.acknowledge_refusal(user, placement) is None,
         "may_link": acceptance.guardian_link_refusal(user, placement) is None,
-        "link": queries.latest_link(placement.id) if user.role == Role.COORDINATOR else None,
+        "link": queries.latest_link(placement.id) if is_coordinator(user) else None,
         "step_form": StepForm(formdata=None, data=version),
         "decline_form": DeclineForm(formdata=None, data=version),
     }

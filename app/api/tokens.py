@@ -20,6 +20,7 @@ from app.labels import register_actions
 from app.models import ApiToken, College, Enterprise, Role, TokenScope, User
 from app.one_time import new_token
 from app.one_time import token_hash as hash_secret
+from app.policy.tokens import may_manage_organisation_tokens, may_revoke_token
 from app.rules import RuleViolation
 
 PREFIX = "shk_"
@@ -77,26 +78,15 @@ def create_personal_token(user: User, *, name: str, days: int, scope: TokenScope
 def issue_organisation_token(admin: User, organisation: College | Enterprise, *, name: str,
                              days: int, scope: TokenScope | str, now: datetime) -> Issued:
     """The admin's token for a college's or an enterprise's system."""
-    if admin.role != Role.ADMIN:
-        raise RuleViolation(_("Токены организаций выдаёт управление образования."))
+    if refusal := may_manage_organisation_tokens(admin):
+        raise RuleViolation(refusal)
     owner = ({"college_id": organisation.id} if isinstance(organisation, College)
              else {"enterprise_id": organisation.id})
     return _issue(admin, name, days, scope, now, **owner)
 
 
-def revocation_refusal(user: User, token: ApiToken) -> str | None:
-    """Why the user may not revoke the token; None if they may."""
-    if token.revoked_at is not None:
-        return _("Токен уже отозван.")
-    if token.user_id == user.id:
-        return None
-    if token.user_id is None and user.role == Role.ADMIN:
-        return None
-    return _("Отозвать токен может только его владелец или управление образования.")
-
-
 def revoke_token(user: User, token: ApiToken, *, now: datetime) -> None:
-    if refusal := revocation_refusal(user, token):
+    if refusal := may_revoke_token(user, token):
         raise RuleViolation(refusal)
     token.revoked_at = now
     db.session.flush()

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.models import ApiToken, College, Enterprise, Role, TokenScope, User, utcnow
 from app.naming import local_name
+from app.policy.tokens import may_manage_organisation_tokens
 from app.rules import RuleViolation
 
 bp = Blueprint("api_tokens", __name__, cli_group="api")
@@ -136,7 +137,7 @@ def revoke(token_id: int):
     token = db.session.get(ApiToken, token_id)
     # Another person's token is not there for this user: 404, not a refusal that confirms it.
     if token is None or (token.user_id != current_user.id and not (
-            token.user_id is None and current_user.role == Role.ADMIN)):
+            token.user_id is None and may_manage_organisation_tokens(current_user) is None)):
         abort(404)
     if ActionForm().validate_on_submit():
         try:

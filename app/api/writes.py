@@ -19,8 +19,10 @@ from app.api.idempotency import idempotent
 from app.api.problems import ApiProblem
 from app.api.resources import entries, etag_of, outcome_etag, outcomes
 from app.extensions import db
-from app.models import DiaryEntry, GraduateOutcome, Placement, Role, utcnow
+from app.models import DiaryEntry, GraduateOutcome, Placement, utcnow
 from app.outcomes import services as outcome_services
+from app.policy.outcomes import may_record_hire
+from app.policy.parties import is_placement_mentor
 from app.practice.services import DayInput, DiaryViolations, review_entries, save_week
 from app.practice.weeks import Week
 from app.rules import RuleViolation
@@ -172,7 +174,7 @@ def submit_entry(_key, headers, entry_id: int):
 def _review(entry_id: int, headers: dict, approve: bool, comment: str):
     entry = _scoped_one(DiaryEntry, entry_id)
     user = caller()
-    if user.role != Role.MENTOR or entry.placement.mentor_id != user.id:
+    if not is_placement_mentor(user, entry.placement):
         raise ApiProblem(403, _("Подписывать записи может только наставник этого практиканта."))
     _if_match(headers, etag_of(entry), _dump_entry(entry))
 
@@ -213,9 +215,8 @@ def reject_entry(_key, headers, body, entry_id: int):
 def _host_outcome(outcome_id: int, headers: dict) -> GraduateOutcome:
     outcome = _scoped_one(GraduateOutcome, outcome_id)
     user = caller()
-    if user.role != Role.EMPLOYER or outcome.host_enterprise_id != user.enterprise_id:
-        raise ApiProblem(403, _("Предложения и найм записывает только базовое предприятие "
-                                "выпускника."))
+    if refusal := may_record_hire(user, outcome):
+        raise ApiProblem(403, refusal)
     _if_match(headers, outcome_etag(outcome), schemas.Outcome().dump(serialise.outcome(outcome)))
     return outcome
 

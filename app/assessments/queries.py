@@ -15,9 +15,9 @@ from app.models import (
     AuditEvent,
     Placement,
     PlacementStatus,
-    Role,
     User,
 )
+from app.policy.parties import is_placement_mentor
 from app.scopes import scope_of
 
 SORTABLE = {
@@ -47,7 +47,7 @@ SHARED_ACTIONS = ("assessment_submitted", "college_score_set")
 def history_for(assessment: Assessment, user: User, limit: int = 200) -> list[AuditEvent]:
     """The assessment's audit trail as `user` may see it: the mentor everything, the others
     only the events from the submission on (one query)."""
-    if user.role == Role.MENTOR and assessment.placement.mentor_id == user.id:
+    if is_placement_mentor(user, assessment.placement):
         return history_of(assessment, limit)
     return list(
         db.session.scalars(

@@ -16,11 +16,10 @@ from app.models import (
     HireRecommendation,
     Placement,
     PlacementStatus,
-    Role,
     StudentProfile,
     User,
 )
-from app.policy import is_college_coordinator
+from app.policy.assessments import may_assess, may_score
 from app.rules import RuleViolation
 
 GRADES = (2, 3, 4, 5)
@@ -51,8 +50,8 @@ def assessment_of(placement: Placement, kind: AssessmentKind) -> Assessment | No
 
 
 def _ensure_mentor_of(actor: User, placement: Placement) -> None:
-    if actor.role != Role.MENTOR or placement.mentor_id != actor.id:
-        raise RuleViolation(_("Оценивать практиканта может только его наставник."))
+    if refusal := may_assess(actor, placement):
+        raise RuleViolation(refusal)
 
 
 def _is_int(value: object) -> bool:
@@ -178,11 +177,8 @@ def submit_assessment(actor: User, assessment: Assessment, now: datetime) -> Ass
 
 def set_college_score(actor: User, assessment: Assessment, score: int, now: datetime) -> Assessment:
     """The coordinator's final grade of the college, a 0–100 score, on a submitted final."""
-    if not is_college_coordinator(actor, assessment.placement.college_id):
-        raise RuleViolation(_("Итоговую оценку колледжа ставит координатор своего колледжа."))
-    if assessment.kind != AssessmentKind.FINAL or not assessment.is_submitted:
-        raise RuleViolation(_("Оценку колледжа ставят после отправленной итоговой оценки "
-                              "наставника."))
+    if refusal := may_score(actor, assessment):
+        raise RuleViolation(refusal)
     if not _is_int(score) or not 0 <= score <= 100:
         raise RuleViolation(_("Балл колледжа — целое число от 0 до 100."), "college_score")
     assessment.college_score = score

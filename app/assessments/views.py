@@ -24,6 +24,7 @@ from app.models import (
     Role,
     utcnow,
 )
+from app.policy.assessments import may_score
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
@@ -159,11 +160,7 @@ def show(assessment_id: int):
 
 def _render_show(assessment_id: int, score_form: CollegeScoreForm, status: int = 200):
     assessment = get_scoped_or_404(Assessment, assessment_id)  # a draft: its mentor's only
-    can_score = (
-        current_user.role == Role.COORDINATOR
-        and assessment.kind == AssessmentKind.FINAL
-        and assessment.is_submitted
-    )
+    can_score = may_score(current_user, assessment) is None
     if can_score and not score_form.college_score.data and assessment.college_score is not None:
         score_form.college_score.data = str(assessment.college_score)
     return render_template(

@@ -18,11 +18,11 @@ from sqlalchemy import func, select, update
 from app import audit
 from app.authentication import verify_password
 from app.extensions import db
-from app.models import RecoveryCode, Role, TwoFactor, User, utcnow
+from app.models import RecoveryCode, TwoFactor, User, utcnow
+from app.policy.staff import may_set_up_two_factor
 from app.rules import RuleViolation
 
 ISSUER = "Shakirt"
-OFFERED_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 RECOVERY_CODES = 10
 STEP = 30
 
@@ -32,7 +32,7 @@ def is_required(user: User) -> bool:
 
 
 def is_offered(user: User) -> bool:
-    return user.role in OFFERED_ROLES
+    return may_set_up_two_factor(user) is None
 
 
 def active_factor(user: User) -> TwoFactor | None:

@@ -41,6 +41,8 @@ from app.jobs.tasks import GROUP_DIARIES
 from app.labels import label
 from app.listing import ListRequest, paginate
 from app.models import Assessment, DocumentKind, Group, HireRecommendation, Placement, Role
+from app.policy.documents import may_collect_group_diaries, may_issue_report
+from app.policy.parties import is_admin, is_coordinator, is_mentor
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
@@ -84,11 +86,12 @@ def index():
     page = paginate(queries.placements_of(current_user), ListRequest.from_args({"_": 0}, "_"))
     placements = list(page.items)
     assessments = queries.submitted_assessments([p.id for p in placements])
-    may_report = current_user.role in (Role.COORDINATOR, Role.ADMIN)
-    college_id = current_user.college_id if current_user.role == Role.COORDINATOR else None
+    may_report = may_issue_report(current_user) is None
+    college_id = current_user.college_id if is_coordinator(current_user) else None
     return render_template(
         "documents/index.html", page=page, placements=placements, assessments=assessments,
-        groups=queries.groups_of(current_user) if current_user.role == Role.COORDINATOR else [],
+        groups=queries.groups_of(current_user) if may_collect_group_diaries(current_user) is None
+        else [],
         years=queries.graduation_years(college_id) if may_report else [],
         may_report=may_report, languages=current_app.config["LANGUAGES"],
     )
@@ -102,7 +105,7 @@ def diary(placement_id: int):
     entries = queries.approved_entries([placement_id])[placement_id]
     content = diary_content(placement, entries)
     # The foreman's copy shows the photos' thumbnails beside the entries (the content is the same).
-    images = thumbnail_uris(content) if current_user.role == Role.MENTOR else None
+    images = thumbnail_uris(content) if is_mentor(current_user) else None
     return _issue_and_send(DocumentKind.DIARY, content, placement_id,
                            f"diary-{placement_id}-{_safe_name(placement.student.full_name)}.pdf",
                            images=images)
@@ -115,7 +118,7 @@ def agreement(placement_id: int):
     placement = queries.placement_for_document(placement_id) or abort(404)
     content = agreement_content(placement)
     # Coordinator and admin prepare it for signing; the student sees their own data.
-    full_identity = (current_user.role in (Role.COORDINATOR, Role.ADMIN)
+    full_identity = (is_coordinator(current_user) or is_admin(current_user)
                      or current_user.id == placement.student_id)
     return _issue_and_send(DocumentKind.AGREEMENT, content, placement_id,
                            f"agreement-{placement_id}.pdf",
@@ -134,7 +137,7 @@ def assessment(assessment_id: int):
 @bp.get("/documents/report.pdf")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def report():
-    if current_user.role == Role.COORDINATOR:
+    if is_coordinator(current_user):
         college_id = current_user.college_id
     else:
         college_id = request.args.get("college", type=int)
@@ -159,6 +162,8 @@ def group_diaries(group_id: int):
     GET offers to start it; POST starts it (or joins the same one under way) and leads to
     the job's page, where the archive is downloaded when it is ready."""
     group = get_scoped_or_404(Group, group_id)
+    if may_collect_group_diaries(current_user, group):
+        abort(403)
     locale = _locale()
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():

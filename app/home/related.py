@@ -17,6 +17,11 @@ MAY_OPEN = {
     "enterprise": {Role.COORDINATOR, Role.ADMIN, Role.EMPLOYER},
     "outcome": {Role.COORDINATOR, Role.ADMIN, Role.EMPLOYER},
     "placements": {Role.COORDINATOR, Role.ADMIN, Role.EMPLOYER, Role.MENTOR},
+    "enterprises": {Role.COORDINATOR, Role.ADMIN},
+    "review_queue": {Role.MENTOR},
+    "progress": {Role.COORDINATOR, Role.ADMIN, Role.MENTOR},
+    "hires": {Role.EMPLOYER},
+    "schedule_share": {Role.COORDINATOR, Role.ADMIN},
 }
 
 

@@ -6,12 +6,14 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from app import clock
-from app.home import queries
+from app.home import queries, related
 from app.models import Role, utcnow
 from app.practice.health import Thresholds
 from app.practice.links import diary_week
 
 bp = Blueprint("home", __name__)
+# Whether to link a page for the user's role (the page checks it again): reading, not acting.
+bp.add_app_template_global(related.may_open, "may_open")
 
 
 @bp.get("/")

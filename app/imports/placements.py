@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from app.placements.services import HOLDING, _check_terms
-from app.policy import is_college_coordinator
+from app.policy.placements import may_import
 from app.rules import RuleViolation
 
 # Service fields named by a RuleViolation -> the import column they come from.
@@ -94,8 +94,8 @@ class _Refs:
 def import_placements(actor: User, college_id: int, table: Table, outcome: Outcome, *,
                       write: bool) -> None:
     """Check every row (six queries whatever the file's length); with `write`, save them."""
-    if not is_college_coordinator(actor, college_id):
-        outcome.refuse(None, None, _("Договорами колледжа управляет его координатор."))
+    if refusal := may_import(actor, college_id):
+        outcome.refuse(None, None, refusal)
         return
     refs = _Refs(college_id, table, lock=write)
     new: list[dict[str, Any]] = []

@@ -19,7 +19,7 @@ from app.extensions import csrf, db
 from app.files.storage import kept_on_commit
 from app.files.uploads import UploadLimits, accept_upload, megabytes
 from app.forms import INT_MAX
-from app.models import DiaryEntry, OfflineOutcome, OfflineWrite, Placement, Role, utcnow
+from app.models import DiaryEntry, OfflineOutcome, OfflineWrite, Placement, utcnow
 from app.offline import queries
 from app.offline.forms import QueuedApprovalForm, QueuedEntryForm
 from app.offline.services import (
@@ -32,6 +32,7 @@ from app.offline.services import (
     refusal_of,
     write_entry,
 )
+from app.policy.parties import is_mentor, is_student
 from app.rules import RuleViolation
 from app.scopes import scope_of
 
@@ -235,7 +236,7 @@ def _parse_day(text: str | None) -> date | None:
 
 
 def _write_entry(form: QueuedEntryForm, key: str) -> Response:
-    if current_user.role != Role.STUDENT:
+    if not is_student(current_user):
         return _refused(_("Дневник ведёт только сам практикант."), 403)
     day = _parse_day(form.work_date.data)
     if form.placement.data is None or day is None:
@@ -263,7 +264,7 @@ def _write_entry(form: QueuedEntryForm, key: str) -> Response:
 
 
 def _approve(form: QueuedApprovalForm, key: str) -> Response:
-    if current_user.role != Role.MENTOR:
+    if not is_mentor(current_user):
         return _refused(_("Подписывать записи может только наставник этого практиканта."), 403)
     if form.entry.data is None:
         return _refused(_("Запись с телефона повреждена — отправить её нельзя."), 400)

@@ -26,6 +26,7 @@ from app.organisations.forms import (
 )
 from app.organisations.saving import commit_or_show, render_form
 from app.policy import can_edit_enterprise, can_see_enterprise_staff, employer_refusal
+from app.policy.parties import is_admin, is_coordinator, is_employer
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
@@ -298,7 +299,7 @@ def _enterprise_history(enterprise: Enterprise, can_edit: bool) -> list | None:
     if not can_edit:
         return None
     events = history_of(enterprise)
-    if current_user.role == Role.COORDINATOR:
+    if is_coordinator(current_user):
         events = [e for e in events if e.action != "partner_linked" or (
             e.actor is not None and e.actor.college_id == current_user.college_id)]
     return events
@@ -315,11 +316,12 @@ def enterprise(enterprise_id: int):
     return render_template(
         "organisations/enterprise.html", enterprise=enterprise, can_edit=can_edit,
         show_staff=show_staff,
-        may_add_employer=show_staff and current_user.role != Role.EMPLOYER
+        may_add_employer=show_staff and not is_employer(current_user)
         and employer_refusal(current_user, enterprise) is None,
         is_partner=queries.is_partner(current_user.college_id, enterprise.id),
         departments=queries.departments_of(enterprise.id),
-        colleges=queries.partner_colleges(enterprise), employers=employers, mentors=mentors,
+        colleges=queries.partner_colleges(enterprise) if is_admin(current_user) else None,
+        employers=employers, mentors=mentors,
         invitations=latest_invitations([u.id for u in employers + mentors]) if show_staff
         else {},
         history=_enterprise_history(enterprise, can_edit),

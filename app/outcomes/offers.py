@@ -8,7 +8,8 @@ from app.audit import changes_of, record
 from app.extensions import db
 from app.i18n import format_date
 from app.labels import label
-from app.models import OfferStatus, Placement, PlacementStatus, Role, User
+from app.models import OfferStatus, Placement, PlacementStatus, User
+from app.policy.placements import may_record_offer
 from app.rules import RuleViolation
 
 # Which offer states may follow which: an offer is made, then accepted or declined; an offer
@@ -30,9 +31,8 @@ def next_offer_statuses(placement: Placement) -> tuple[OfferStatus, ...]:
 def record_placement_offer(actor: User, placement: Placement, status: OfferStatus, on: date,
                            today: date) -> Placement:
     """The host enterprise's employer records its job offer to the trainee, or the answer."""
-    if actor.role != Role.EMPLOYER or actor.enterprise_id != placement.enterprise_id:
-        raise RuleViolation(_("Предложение о работе записывает только работодатель "
-                              "базового предприятия."))
+    if refusal := may_record_offer(actor, placement):
+        raise RuleViolation(refusal)
     if placement.status not in OFFER_STATUSES:
         raise RuleViolation(_("Предложение можно записать только по действующему или "
                               "завершённому договору."))

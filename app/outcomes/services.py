@@ -20,7 +20,7 @@ from app.models import (
     User,
 )
 from app.outcomes.dates import check_due_on
-from app.policy import is_college_coordinator
+from app.policy.outcomes import may_check_retention, may_record_hire, may_record_outcome
 from app.rules import RuleViolation
 
 EMPLOYED = (OutcomeKind.HIRED_BY_HOST, OutcomeKind.EMPLOYED_IN_SPECIALTY,
@@ -33,15 +33,13 @@ HOST_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 
 
 def _ensure_coordinator_of(actor: User, college_id: int) -> None:
-    if not is_college_coordinator(actor, college_id):
-        raise RuleViolation(_("Это может сделать только координатор колледжа выпускника."))
+    if refusal := may_record_outcome(actor, college_id):
+        raise RuleViolation(refusal)
 
 
 def _ensure_host_employer(actor: User, outcome: GraduateOutcome) -> None:
-    if (actor.role != Role.EMPLOYER or outcome.host_enterprise_id is None
-            or outcome.host_enterprise_id != actor.enterprise_id):
-        raise RuleViolation(_("Предложения и найм записывает только базовое предприятие "
-                              "выпускника."))
+    if refusal := may_record_hire(actor, outcome):
+        raise RuleViolation(refusal)
 
 
 def _check_text(value: str, limit: int, field: str) -> str:
@@ -192,12 +190,8 @@ def record_hire(actor: User, outcome: GraduateOutcome, *, position: str,
 def record_retention_check(actor: User, outcome: GraduateOutcome, *, months: int,
                            checked_on: date, still_employed: bool, note: str) -> RetentionCheck:
     """Record (or correct) whether the graduate is still employed 6 or 12 months on."""
-    if actor.role == Role.EMPLOYER:
-        _ensure_host_employer(actor, outcome)
-        if outcome.outcome != OutcomeKind.HIRED_BY_HOST:
-            raise RuleViolation(_("Предприятие проверяет только своих принятых выпускников."))
-    else:
-        _ensure_coordinator_of(actor, outcome.college_id)
+    if refusal := may_check_retention(actor, outcome):
+        raise RuleViolation(refusal)
     if months not in CHECK_MONTHS:
         raise RuleViolation(_("Проверка — через 6 или 12 месяцев."), "months")
     if outcome.outcome not in EMPLOYED or outcome.outcome_date is None:

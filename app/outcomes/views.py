@@ -24,6 +24,8 @@ from app.outcomes.forms import (
     OutcomeForm,
     RetentionCheckForm,
 )
+from app.policy.outcomes import may_check_retention, may_edit_outcome, may_record_hire
+from app.policy.parties import is_employer
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
@@ -50,7 +52,7 @@ def index():
     filters = queries.LedgerFilters.from_args(request.args)
     pager = queries.ledger_page(current_user, filters, req)
     due = queries.due_count(current_user, clock.today()) \
-        if current_user.role != Role.EMPLOYER else 0
+        if not is_employer(current_user) else 0
     return render_template(
         "outcomes/index.html", pager=pager, req=req, filters=filters, due=due,
         outcome_kinds=list(OutcomeKind), **queries.filter_choices(current_user),
@@ -153,8 +155,8 @@ def show(outcome_id: int):
 
 def _render_show(outcome: GraduateOutcome, status: int = 200, **forms):
     user = current_user
-    is_coordinator = user.role == Role.COORDINATOR
-    is_host = user.role == Role.EMPLOYER and outcome.host_enterprise_id == user.enterprise_id
+    is_coordinator = may_edit_outcome(user, outcome) is None
+    is_host = may_record_hire(user, outcome) is None
     if is_coordinator and "outcome_form" not in forms:
         forms["outcome_form"] = OutcomeForm(formdata=None, data={
             "outcome": outcome.outcome.value, "employer_name": outcome.employer_name,
@@ -165,8 +167,8 @@ def _render_show(outcome: GraduateOutcome, status: int = 200, **forms):
             "offer_status": outcome.offer_status.value, "offer_date": outcome.offer_date}))
         forms.setdefault("hire_form", HireForm(formdata=None, data={
             "position": outcome.position, "hired_on": outcome.outcome_date}))
-    can_check = outcome.outcome in services.EMPLOYED and outcome.outcome_date and (
-        is_coordinator or (is_host and outcome.outcome == OutcomeKind.HIRED_BY_HOST))
+    can_check = (outcome.outcome in services.EMPLOYED and outcome.outcome_date
+                 and may_check_retention(user, outcome) is None)
     if can_check:
         forms.setdefault("check_form", RetentionCheckForm(formdata=None))
     return render_template("outcomes/show.html", outcome=outcome, history=history_of(outcome),

@@ -21,7 +21,7 @@ from app.people import accounts, services
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm
 from app.people.views import bp
-from app.policy import manages_access_of
+from app.policy.staff import contact_refusal, manages_access_of, reset_link_refusal
 from app.qr import qr_svg
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404
@@ -44,13 +44,13 @@ def can_manage_access(person: User) -> bool:
 @bp.app_template_global("can_issue_reset_link")
 def can_issue_reset_link(person: User) -> bool:
     """Whether the signed-in user may hand this person a password-reset link."""
-    return accounts.reset_link_refusal(current_user, person) is None
+    return reset_link_refusal(current_user, person) is None
 
 
 @bp.app_template_global("can_edit_contact")
 def can_edit_contact(person: User) -> bool:
     """Whether the signed-in user may change the employer's or coordinator's contacts."""
-    return services.contact_refusal(current_user, person) is None
+    return contact_refusal(current_user, person) is None
 
 
 def _reachable(user_id: int) -> User:
@@ -123,7 +123,7 @@ def contact_edit(user_id: int):
     person = get_scoped_or_404(User, user_id)
     if person.role not in (Role.EMPLOYER, Role.COORDINATOR):
         abort(404)
-    if services.contact_refusal(current_user, person):
+    if contact_refusal(current_user, person):
         abort(403)
     form_class = CoordinatorForm if person.role == Role.COORDINATOR else EmployerForm
     form = form_class(data={"full_name": person.full_name, "email": shown_email(person.email),

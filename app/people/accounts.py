@@ -10,35 +10,13 @@ from app.auth import recovery
 from app.authentication import end_all_sessions
 from app.extensions import db
 from app.models import Invitation, Placement, PlacementStatus, Role, User
-from app.policy import manages_access_of, staff_refusal
+from app.policy.staff import access_refusal, reset_link_refusal
 from app.rules import RuleViolation
-
-
-def access_refusal(actor: User, person: User) -> str | None:
-    """Why the actor may not block or unblock this person; None if they may."""
-    if not manages_access_of(actor, person):
-        return _("Вы не можете менять доступ этого пользователя.")
-    return staff_refusal(actor, person)
 
 
 def can_manage_access(actor: User, person: User) -> bool:
     """Whether the actor may block and unblock the person."""
     return access_refusal(actor, person) is None
-
-
-def reset_link_refusal(actor: User, person: User) -> str | None:
-    """Why the actor may not hand this person a password-reset link; None if they may."""
-    if person.role == Role.ADMIN:
-        return _("Пароль администратора так не восстанавливается: администратор меняет его по "
-                 "ссылке из письма.")
-    refusal = access_refusal(actor, person)
-    if refusal:
-        return refusal
-    if not person.active:
-        return _("Учётная запись заблокирована: сначала разблокируйте её.")
-    if person.password_hash is None:
-        return _("Пароль ещё не задан: пригласите пользователя, чтобы он задал пароль.")
-    return None
 
 
 def issue_reset_link(actor: User, person: User) -> str:

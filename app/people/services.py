@@ -29,7 +29,14 @@ from app.models import (
 )
 from app.organisations import checks
 from app.people.emails import is_placeholder, placeholder_email
-from app.policy import can_see_enterprise_staff, employer_refusal, mentor_refusal
+from app.policy.staff import (
+    can_see_enterprise_staff,
+    contact_refusal,
+    employer_refusal,
+    may_add_coordinator,
+    may_manage_students,
+    mentor_refusal,
+)
 from app.rules import RuleViolation
 
 
@@ -108,8 +115,8 @@ def _changes(*objs) -> dict:
 
 
 def _check_college_actor(actor: User, college_id: int) -> None:
-    if actor.role == Role.COORDINATOR and actor.college_id != college_id:
-        raise RuleViolation(_("Можно работать только со своим колледжем."))
+    if refusal := may_manage_students(actor, college_id):
+        raise RuleViolation(refusal)
 
 
 # --- students ----------------------------------------------------------------------------------
@@ -314,24 +321,13 @@ def create_employer(actor: User, *, enterprise_id: int, full_name: str, email: s
 def create_coordinator(actor: User, *, college_id: int, full_name: str, email: str,
                        phone: str = "") -> User:
     """The admin registers a college's coordinator (an e-mail is required to sign in)."""
-    if actor.role != Role.ADMIN or db.session.get(College, college_id) is None:
+    if may_add_coordinator(actor) or db.session.get(College, college_id) is None:
         raise RuleViolation(_("Координаторов назначает администратор региона."))
     fields = _account_fields(full_name, email, phone, None, email_required=True)
     coordinator = User(role=Role.COORDINATOR, college_id=college_id, password_hash=None,
                        **fields)
     db.session.add(coordinator)
     return _audited(actor, coordinator, coordinator, created=True)
-
-
-def contact_refusal(actor: User, person: User) -> str | None:
-    """Why the actor may not change this employer's or coordinator's contacts; None if they may:
-    an employer's by the admin or the enterprise's employers, a coordinator's by the admin."""
-    if actor.role == Role.ADMIN and person.role in (Role.EMPLOYER, Role.COORDINATOR):
-        return None
-    if (actor.role == Role.EMPLOYER and person.role == Role.EMPLOYER
-            and person.enterprise_id == actor.enterprise_id):
-        return None
-    return _("Контактные данные этого пользователя меняет управление образования.")
 
 
 def update_contact(actor: User, person: User, *, full_name: str, email: str | None,

@@ -22,6 +22,7 @@ from app.people import queries, services
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm, MentorEditForm, MentorForm, StudentForm
 from app.policy import can_see_enterprise_staff, employer_refusal, mentor_refusal
+from app.policy.parties import is_employer
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
@@ -170,7 +171,7 @@ def _mentor_query(user: User):
 def mentors():
     req, enterprise_id, stmt = _mentor_query(current_user)
     pager = paginate(stmt, req)
-    enterprises = queries.mentor_enterprises(current_user) if current_user.role != Role.EMPLOYER \
+    enterprises = queries.mentor_enterprises(current_user) if not is_employer(current_user) \
         else []
     return render_template(
         "people/mentors.html", pager=pager, req=req, enterprises=enterprises,
@@ -217,7 +218,7 @@ def _department_choices(enterprise_ids: list[int]) -> list[tuple]:
 @roles_required(Role.COORDINATOR, Role.ADMIN, Role.EMPLOYER)
 def mentor_new():
     form = MentorForm(enterprise_id=request.args.get("enterprise", type=int))
-    if current_user.role == Role.EMPLOYER:
+    if is_employer(current_user):
         enterprises = [current_user.enterprise]
     else:
         enterprises = queries.mentor_enterprises(current_user)

@@ -28,7 +28,11 @@ from app.notifications import messages
 from app.notify import notify
 from app.one_time import find_by_token, new_token, token_hash
 from app.placements.services import _read_again_locked, _record_change
-from app.policy import is_college_coordinator
+from app.policy.parties import (
+    is_college_coordinator,
+    is_enterprise_employer,
+    is_placement_student,
+)
 from app.rules import RuleViolation
 
 MAX_REASON = 2000
@@ -183,7 +187,7 @@ def send_refusal(user: User, placement: Placement) -> str | None:
 
 def answer_refusal(user: User, placement: Placement) -> str | None:
     """Whether the user may accept or decline the agreement for the enterprise."""
-    if user.role != Role.EMPLOYER or user.enterprise_id != placement.enterprise_id:
+    if not is_enterprise_employer(user, placement.enterprise_id):
         return _("Принять или отклонить договор может только представитель его предприятия.")
     if placement.status != PlacementStatus.DRAFT or placement.sent_at is None:
         return _("Этот договор не ждёт ответа предприятия.")
@@ -193,7 +197,7 @@ def answer_refusal(user: User, placement: Placement) -> str | None:
 
 
 def acknowledge_refusal(user: User, placement: Placement) -> str | None:
-    if user.role != Role.STUDENT or user.id != placement.student_id:
+    if not is_placement_student(user, placement):
         return _("С договором знакомится сам студент.")
     if placement.status != PlacementStatus.DRAFT or placement.accepted_at is None:
         return _("Ознакомиться можно с договором, который принят предприятием.")

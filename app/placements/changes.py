@@ -30,7 +30,7 @@ from app.models import (
 from app.notifications import messages
 from app.notify import notify
 from app.placements import compensation, services
-from app.policy import is_college_coordinator
+from app.policy.parties import is_college_coordinator, is_enterprise_employer
 from app.rules import RuleViolation
 
 MAX_REASON = 2000
@@ -65,7 +65,7 @@ def party_of(user: User, placement: Placement) -> str | None:
     """Which party of the agreement the user speaks for, if any."""
     if is_college_coordinator(user, placement.college_id):
         return COLLEGE
-    if user.role == Role.EMPLOYER and user.enterprise_id == placement.enterprise_id:
+    if is_enterprise_employer(user, placement.enterprise_id):
         return ENTERPRISE
     return None
 

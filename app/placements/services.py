@@ -36,7 +36,7 @@ from app.models import (
     utcnow,
 )
 from app.placements import compensation
-from app.policy import is_college_coordinator
+from app.policy.placements import may_manage_placements
 from app.rules import RuleViolation
 from app.training.services import copy_plan_template
 
@@ -305,8 +305,8 @@ def _record_change(actor: User | None, action: str, placement: Placement) -> Aud
 
 
 def _require_coordinator_of(actor: User, college_id: int) -> None:
-    if not is_college_coordinator(actor, college_id):
-        raise RuleViolation(_("Договорами колледжа управляет его координатор."))
+    if refusal := may_manage_placements(actor, college_id):
+        raise RuleViolation(refusal)
 
 
 def _check_terms(start: date | None, end: date | None, hours: Any, number: str) -> None:

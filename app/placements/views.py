@@ -20,6 +20,7 @@ from app.outcomes import offers
 from app.outcomes.forms import PlacementOfferForm
 from app.placements import acceptance, compensation, queries, services
 from app.placements.forms import PlacementForm, TerminationForm
+from app.policy.placements import may_manage_placement, may_record_offer
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404
 from app.training import queries as training_queries
@@ -131,7 +132,7 @@ def show(placement_id: int, termination: TerminationForm | None = None,
         training=training_queries.panel(placement),
         action_form=ActionForm(),
         termination=termination or TerminationForm(formdata=None, on=clock.today()),
-        can_manage=current_user.role == Role.COORDINATOR,
+        can_manage=may_manage_placement(current_user, placement) is None,
         offer_form=offer_form or _offer_form(placement, formdata=None),
         related=related.of_placement(current_user, placement), may_open=related.may_open,
     )
@@ -139,7 +140,7 @@ def show(placement_id: int, termination: TerminationForm | None = None,
 
 def _offer_form(placement: Placement, **kw) -> PlacementOfferForm | None:
     """The host employer's offer form, while the placement and the offer allow a next step."""
-    if (current_user.role != Role.EMPLOYER or current_user.enterprise_id != placement.enterprise_id
+    if (may_record_offer(current_user, placement) is not None
             or placement.status not in offers.OFFER_STATUSES
             or not offers.next_offer_statuses(placement)):
         return None

@@ -5,7 +5,7 @@ Reading is scoped by the placement (`scope_of(Placement, …)`); these are the a
 from flask_babel import gettext as _
 
 from app.models import Absence, AbsenceStatus, Group, Placement, PlacementStatus, Role, User
-from app.policy import is_college_coordinator
+from app.policy.parties import is_college_coordinator
 
 OPEN_STATUSES = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
 

@@ -6,10 +6,15 @@ yes/no questions those refusals and the people pages start from.
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Enterprise, Placement, Role, User
+from app.policy.parties import is_college_coordinator
+
+# Who is offered a second factor: the accounts that see a whole college or the region.
+TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 # --- whose account an actor manages --------------------------------------------------------------
 # Two actions, two rules: inviting prepares an organisation's people (a coordinator invites a
@@ -105,8 +110,6 @@ def can_see_enterprise_staff(user: User, enterprise: Enterprise) -> bool:
 
 def employer_refusal(user: User, enterprise: Enterprise) -> str | None:
     """Why the user may not register or invite an employer of the enterprise; None if they may."""
-    from flask_babel import gettext as _
-
     if not can_see_enterprise_staff(user, enterprise):
         return _("Выберите предприятие-партнёр своего колледжа.")
     if user.role != Role.COORDINATOR:
@@ -123,8 +126,6 @@ def employer_refusal(user: User, enterprise: Enterprise) -> str | None:
 
 def mentor_refusal(user: User, mentor: User) -> str | None:
     """Why the user may not change or invite the mentor; None if they may."""
-    from flask_babel import gettext as _
-
     if not can_see_enterprise_staff(user, mentor.enterprise):
         return _("Выберите предприятие-партнёр своего колледжа.")
     if user.role == Role.COORDINATOR and _other_college_placement(
@@ -141,3 +142,86 @@ def staff_refusal(user: User, person: User) -> str | None:
     if person.role == Role.MENTOR:
         return mentor_refusal(user, person)
     return None
+
+
+# --- accounts: access, reset links, contacts, a college's people -------------------------------
+
+def access_refusal(actor: User, person: User) -> str | None:
+    """Why the actor may not block or unblock this person; None if they may."""
+    if not manages_access_of(actor, person):
+        return _("Вы не можете менять доступ этого пользователя.")
+    return staff_refusal(actor, person)
+
+
+def reset_link_refusal(actor: User, person: User) -> str | None:
+    """Why the actor may not hand this person a password-reset link; None if they may."""
+    if person.role == Role.ADMIN:
+        return _("Пароль администратора так не восстанавливается: администратор меняет его по "
+                 "ссылке из письма.")
+    refusal = access_refusal(actor, person)
+    if refusal:
+        return refusal
+    if not person.active:
+        return _("Учётная запись заблокирована: сначала разблокируйте её.")
+    if person.password_hash is None:
+        return _("Пароль ещё не задан: пригласите пользователя, чтобы он задал пароль.")
+    return None
+
+
+def contact_refusal(actor: User, person: User) -> str | None:
+    """Why the actor may not change this employer's or coordinator's contacts; None if they may:
+    an employer's by the admin or the enterprise's employers, a coordinator's by the admin."""
+    if actor.role == Role.ADMIN and person.role in (Role.EMPLOYER, Role.COORDINATOR):
+        return None
+    if (actor.role == Role.EMPLOYER and person.role == Role.EMPLOYER
+            and person.enterprise_id == actor.enterprise_id):
+        return None
+    return _("Контактные данные этого пользователя меняет управление образования.")
+
+
+def may_add_coordinator(user: User) -> str | None:
+    """Why the user may not register a college's coordinator; None if they may (the admin)."""
+    if user.role != Role.ADMIN:
+        return _("Координаторов назначает администратор региона.")
+    return None
+
+
+def may_manage_students(user: User, college_id: int | None) -> str | None:
+    """Why the user may not register or change the college's students; None if they may (a
+    coordinator works with their own college only)."""
+    if user.role == Role.COORDINATOR and user.college_id != college_id:
+        return _("Можно работать только со своим колледжем.")
+    return None
+
+
+def may_add_student(user: User) -> str | None:
+    """Why the user may not register a student (of their own college); None if they may."""
+    if user.role != Role.COORDINATOR or user.college_id is None:
+        return _("Студентов колледжа добавляет и изменяет его координатор.")
+    return None
+
+
+def may_edit_student(user: User, student: User) -> str | None:
+    """Why the user may not change the student's card; None if they may (the college's
+    coordinator)."""
+    if not is_college_coordinator(user, student.college_id):
+        return _("Студентов колледжа добавляет и изменяет его координатор.")
+    return None
+
+
+def may_set_up_two_factor(user: User) -> str | None:
+    """Why the user is not offered two-factor sign-in; None if they are."""
+    if user.role not in TWO_FACTOR_ROLES:
+        return _("Двухфакторный вход настраивают управление образования и координаторы.")
+    return None
+
+
+def may_get_work_experience(user: User, student: User) -> str | None:
+    """Why the user may not print the student's work-experience statement; None if they may:
+    the student, their college's coordinator, the admin."""
+    if student.role == Role.STUDENT and (
+            user.id == student.id or is_college_coordinator(user, student.college_id)
+            or user.role == Role.ADMIN):
+        return None
+    return _("Справку о стаже получают сам студент, координатор его колледжа и управление "
+             "образования.")

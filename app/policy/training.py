@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 
 from app.models import Placement, PlacementStatus, Role, SafetyInduction, Specialty, User
-from app.policy import is_college_coordinator
+from app.policy.parties import is_college_coordinator
 
 PLAN_EDITABLE = (PlacementStatus.DRAFT, PlacementStatus.ACTIVE)
 

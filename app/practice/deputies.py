@@ -15,7 +15,7 @@ from app.database import lock_for_counting
 from app.extensions import db
 from app.labels import register_actions
 from app.models import DeputyAssignment, Role, User
-from app.practice.signing import forget_covered
+from app.policy.practice import forget_covered, may_name_deputy
 from app.rules import RuleViolation
 from app.scopes import scope_of
 
@@ -30,23 +30,6 @@ register_actions({
 
 def _day(value: date) -> str:
     return format_date(value, "d MMMM y")
-
-
-def may_name_deputy(actor: User, mentor: User) -> str | None:
-    """Why the actor may not name a deputy for the mentor; None if they may: the enterprise's
-    employer for any of its foremen, a foreman for themself."""
-    match actor.role:
-        case Role.EMPLOYER if mentor.role == Role.MENTOR and (
-                mentor.enterprise_id == actor.enterprise_id):
-            return None
-        case Role.EMPLOYER:
-            return _("Выберите наставника своего предприятия.")
-        case Role.MENTOR if mentor.id == actor.id:
-            return None
-        case Role.MENTOR:
-            return _("Наставник назначает заместителя только себе; для другого наставника — "
-                     "представитель предприятия.")
-    return _("Заместителя наставника назначает представитель предприятия или сам наставник.")
 
 
 def name_deputy(actor: User, mentor: User, deputy: User | None, starts_on: date | None,

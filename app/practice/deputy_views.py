@@ -12,6 +12,8 @@ from app.authentication import roles_required
 from app.extensions import db
 from app.forms import ActionForm, chosen_id
 from app.models import DeputyAssignment, Role
+from app.policy.parties import is_mentor
+from app.policy.practice import may_name_deputy
 from app.practice import deputies
 from app.practice.forms import DeputyForm
 from app.practice.views import bp
@@ -26,14 +28,14 @@ def _form(mentors) -> DeputyForm:
     form = DeputyForm()
     me = current_user._get_current_object()
     names = [(m.id, m.full_name) for m in mentors]
-    if me.role == Role.MENTOR:
+    if is_mentor(me):
         form.mentor.choices = [(me.id, me.full_name)]
         form.deputy.choices = [("", _("— выберите —"))] + [c for c in names if c[0] != me.id]
     else:
         form.mentor.choices = [("", _("— выберите —"))] + names
         form.deputy.choices = [("", _("— выберите —"))] + names
     if not form.is_submitted():
-        form.mentor.data = me.id if me.role == Role.MENTOR else None
+        form.mentor.data = me.id if is_mentor(me) else None
     return form
 
 
@@ -77,7 +79,7 @@ def deputies_page():
         status = 422
     return render_template("practice/deputies.html", form=form, today=today,
                            assignments=deputies.current_and_coming(me, today),
-                           may_name=deputies.may_name_deputy,
+                           may_name=may_name_deputy,
                            end_form=ActionForm(formdata=None)), status
 
 
@@ -88,7 +90,7 @@ def end_deputy(assignment_id: int):
     if not ActionForm().validate_on_submit():
         flash(_("Форма устарела — обновите страницу. Ничего не изменено."), "error")
         return redirect(url_for("practice.deputies_page"))
-    if deputies.may_name_deputy(current_user, assignment.mentor):
+    if may_name_deputy(current_user, assignment.mentor):
         abort(403)
     try:
         deputies.end_deputy(current_user, assignment, today=clock.today())

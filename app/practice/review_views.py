@@ -16,10 +16,10 @@ from app.evidence.queries import attachments_by_entry
 from app.extensions import db
 from app.i18n import format_date
 from app.models import DiaryEntry, EntryStatus, Placement, Role, utcnow
+from app.policy.practice import may_sign
 from app.practice import queries
 from app.practice.forms import CommentForm, ReviewEntryForm, ReviewWeekForm, UndoSignOffForm
 from app.practice.services import review_entries
-from app.practice.signing import may_sign
 from app.practice.signoff import (
     ReviewLimits,
     WaitingAge,

@@ -17,12 +17,12 @@ from app.evidence.queries import entries_with_files
 from app.extensions import db
 from app.i18n import format_date
 from app.labels import register_actions
-from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, User
+from app.models import DiaryEntry, EntryStatus, Placement, User
 from app.notify import notify
 from app.policy.evidence import evidence_keeps_entry
+from app.policy.practice import may_sign, may_write_diary, signed_for_id
 from app.practice import links
 from app.practice.queries import birth_date_of, competencies_for, week_entries
-from app.practice.signing import may_sign, signed_for_id
 from app.practice.thread import start_return_threads
 from app.practice.weeks import Week
 from app.rules import RuleViolation
@@ -170,10 +170,8 @@ def save_week(
     now: datetime,
 ) -> WeekResult:
     """Save the student's rows of one week as drafts, and submit the chosen days or all."""
-    if placement.student_id != student.id:
-        raise RuleViolation(_("Дневник ведёт только сам практикант."))
-    if placement.status != PlacementStatus.ACTIVE:
-        raise RuleViolation(_("Договор не действует — дневник закрыт для записей."))
+    if refusal := may_write_diary(student, placement):
+        raise RuleViolation(refusal)
 
     existing = week_entries(placement, week)
     held_by_files = entries_with_files(e.id for e in existing.values())

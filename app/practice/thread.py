@@ -24,8 +24,8 @@ from app.models import (
     WeekCommentRevision,
 )
 from app.notify import notify
+from app.policy.practice import may_comment, may_edit_comment
 from app.practice import links
-from app.practice.signing import stands_in_for
 from app.practice.weeks import Week
 from app.rules import RuleViolation
 from app.scopes import scope_of
@@ -37,28 +37,6 @@ register_actions({
     "week_comment_posted": _l("комментарий к неделе"),
     "week_comment_edited": _l("комментарий к неделе изменён"),
 })
-
-
-# --- who may write ----------------------------------------------------------------------------
-
-def may_comment(user: User, placement: Placement) -> str | None:
-    """Why the user may not write in the placement's week threads; None if they may."""
-    match user.role:
-        case Role.STUDENT if placement.student_id == user.id:
-            return None
-        case Role.COORDINATOR if placement.college_id == user.college_id:
-            return None
-        case Role.MENTOR if stands_in_for(user, placement):
-            return None
-    return _("В обсуждении недели пишут практикант, его наставник (или заместитель наставника) "
-             "и координатор колледжа.")
-
-
-def may_edit_comment(user: User, comment: WeekComment) -> str | None:
-    """Why the user may not change the comment; None if they may (its author, still a party)."""
-    if comment.author_id != user.id:
-        return _("Изменить комментарий может только его автор.")
-    return may_comment(user, comment.placement)
 
 
 # --- reads ------------------------------------------------------------------------------------

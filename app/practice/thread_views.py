@@ -6,8 +6,9 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.models import Placement, WeekComment, utcnow
+from app.policy.practice import may_comment, may_edit_comment
 from app.practice.forms import CommentForm, EditCommentForm
-from app.practice.thread import edit_comment, may_comment, may_edit_comment, post_comment
+from app.practice.thread import edit_comment, post_comment
 from app.practice.thread import week_thread as thread_of
 from app.practice.views import bp
 from app.practice.weeks import Week, parse_week

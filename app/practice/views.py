@@ -25,12 +25,13 @@ from app.domain.working_time import limit_for
 from app.evidence.queries import attachments_by_entry
 from app.extensions import db
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, Role, utcnow
+from app.policy import parties
+from app.policy.practice import may_comment, may_sign
 from app.practice import queries
 from app.practice.forms import CommentForm, DayForm, WeekForm
 from app.practice.health import HEALTH_LABELS, Health, Thresholds
 from app.practice.services import DayInput, DiaryViolations, save_week
-from app.practice.signing import may_sign
-from app.practice.thread import may_comment, week_thread
+from app.practice.thread import week_thread
 from app.practice.weeks import Week, default_week, parse_week
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404
@@ -288,9 +289,9 @@ def progress():
     the admin must pick a college first (without one the page asks to choose and loads no
     placements); a coordinator sees one college, a mentor own trainees. The people are loaded
     for the page shown only (PAGE_SIZE, 25). Fixed number of queries whatever the data size."""
-    is_admin = current_user.role == Role.ADMIN
+    is_admin = parties.is_admin(current_user)
     statuses = ((PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
-                if current_user.role == Role.STUDENT else (PlacementStatus.ACTIVE,))
+                if parties.is_student(current_user) else (PlacementStatus.ACTIVE,))
     colleges = queries.college_choices(current_user) if is_admin else []
     college_id = request.args.get("college", type=int) if is_admin else None
     if college_id is not None and college_id not in {cid for cid, _name in colleges}:
@@ -310,10 +311,10 @@ def progress():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     shown = queries.with_people(rows[(page - 1) * per_page: page * per_page])
     pager = Page(shown, page, per_page, len(rows))
-    template = ("practice/progress_student.html" if current_user.role == Role.STUDENT
+    template = ("practice/progress_student.html" if parties.is_student(current_user)
                 else "practice/progress_board.html")
     plans = (training_queries.plans_of([item.placement.id for item in shown])
-             if current_user.role == Role.STUDENT else {})
+             if parties.is_student(current_user) else {})
     return render_template(template, pager=pager, counts=counts, wanted=wanted, plans=plans,
                            health_labels=HEALTH_LABELS, Health=Health,
                            thresholds=_thresholds(), colleges=colleges, college_id=college_id,
