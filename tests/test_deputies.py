@@ -18,8 +18,8 @@ from app.models import (
     Placement,
     utcnow,
 )
+from app.policy.practice import may_sign
 from app.practice import deputies
-from app.practice.signing import may_sign
 from app.rules import RuleViolation
 from app.scopes import scoped
 from tests import builders

@@ -70,7 +70,7 @@ def _page(placement: Placement, absence_form=None, break_form=None, status: int 
         "attendance/placement.html", placement=placement, calendar=calendar,
         absence_form=absence_form if may_record else None,
         break_form=break_form if may_break else None, review_forms=review_forms,
-        action_form=ActionForm(), may_withdraw=policy.may_withdraw_absence,
+        action_form=ActionForm(),
         horizon=current_app.config["ABSENCE_HORIZON_DAYS"],
         upload_mb=megabytes(UploadLimits.from_config(current_app.config).max_bytes),
     ), status

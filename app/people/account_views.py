@@ -21,7 +21,7 @@ from app.people import accounts, services
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm
 from app.people.views import bp
-from app.policy.staff import contact_refusal, manages_access_of, reset_link_refusal
+from app.policy.staff import contact_refusal, manages_access_of
 from app.qr import qr_svg
 from app.rules import RuleViolation
 from app.scopes import get_scoped_or_404
@@ -33,24 +33,6 @@ register_actions({
     "coordinator_updated": _l("данные координатора изменены"),
     "reset_link_issued": _l("выдана ссылка для смены пароля"),
 })
-
-
-@bp.app_template_global("can_manage_access")
-def can_manage_access(person: User) -> bool:
-    """Whether the signed-in user may block or unblock the person (shows the buttons)."""
-    return accounts.can_manage_access(current_user, person)
-
-
-@bp.app_template_global("can_issue_reset_link")
-def can_issue_reset_link(person: User) -> bool:
-    """Whether the signed-in user may hand this person a password-reset link."""
-    return reset_link_refusal(current_user, person) is None
-
-
-@bp.app_template_global("can_edit_contact")
-def can_edit_contact(person: User) -> bool:
-    """Whether the signed-in user may change the employer's or coordinator's contacts."""
-    return contact_refusal(current_user, person) is None
 
 
 def _reachable(user_id: int) -> User:

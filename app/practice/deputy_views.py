@@ -79,7 +79,6 @@ def deputies_page():
         status = 422
     return render_template("practice/deputies.html", form=form, today=today,
                            assignments=deputies.current_and_coming(me, today),
-                           may_name=may_name_deputy,
                            end_form=ActionForm(formdata=None)), status
 
 

@@ -26,7 +26,7 @@ from app.evidence.queries import attachments_by_entry
 from app.extensions import db
 from app.models import DiaryEntry, EntryStatus, Placement, PlacementStatus, Role, utcnow
 from app.policy import parties
-from app.policy.practice import may_comment, may_sign
+from app.policy.practice import may_comment
 from app.practice import queries
 from app.practice.forms import CommentForm, DayForm, WeekForm
 from app.practice.health import HEALTH_LABELS, Health, Thresholds
@@ -319,18 +319,6 @@ def progress():
                            health_labels=HEALTH_LABELS, Health=Health,
                            thresholds=_thresholds(), colleges=colleges, college_id=college_id,
                            must_choose=must_choose, waiting_only=waiting_only)
-
-
-@bp.app_template_global("may_sign")
-def _may_sign_global(user, entry) -> str | None:
-    """The sign-off predicate for the templates (the same one the services ask)."""
-    return may_sign(user, entry)
-
-
-@bp.app_template_global("may_comment")
-def _may_comment_global(user, placement) -> str | None:
-    """Whether the user may write in the placement's week threads (the service's predicate)."""
-    return may_comment(user, placement)
 
 
 # The mentor's review queue, the week's thread and deputies live in their own modules.

@@ -30,10 +30,6 @@ from app.training.forms import InductionForm, PlanForm
 
 bp = Blueprint("training", __name__)
 
-# The policy's answers, for templates to show an action only to whom it is open.
-bp.add_app_template_global(policy.induction_refusal, "induction_refusal")
-bp.add_app_template_global(policy.confirm_refusal, "induction_confirm_refusal")
-bp.add_app_template_global(policy.plan_refusal, "plan_refusal")
 bp.add_app_template_global(lambda value: label(InductionKind(value)), "induction_label")
 bp.add_app_template_global(
     lambda placements: any(p.status in documents.CONCLUDED for p in placements),
