@@ -214,7 +214,6 @@ def record_retention_check(actor: User, outcome: GraduateOutcome, *, months: int
               hired=format_date(outcome.outcome_date)), "checked_on")
     note = _check_text(note, MAX_NOTE, "note")
     check = next((c for c in outcome.retention_checks if c.months == months), None)
-    created = check is None
     if check is None:
         check = RetentionCheck(outcome=outcome, months=months)
         db.session.add(check)
