@@ -10,7 +10,7 @@ from flask_login import current_user
 from app import clock
 from app.extensions import db
 from app.forms import ActionForm, chosen_id
-from app.models import DeputyAssignment, Role
+from app.models import DeputyAssignment, Role, User
 from app.practice import deputies
 from app.practice.forms import DeputyForm
 from app.practice.views import bp
@@ -42,7 +42,7 @@ def deputies_page():
     me = current_user._get_current_object()
     today = clock.today()
     mentors = deputies.enterprise_mentors(me)
-    by_id = {m.id: m for m in mentors}
+    by_id: dict[int | None, User] = {m.id: m for m in mentors}  # looked up by a choice or None
     form = _form(mentors)
     status = 200
     if form.is_submitted():
