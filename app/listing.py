@@ -36,8 +36,8 @@ def query_int(value: str) -> int:
 class QueryArgs(ImmutableMultiDict):
     """The query string, cleaned: `type=int` takes ASCII digits in range, else the default."""
 
-    # werkzeug's get is a set of overloads whose `type` overload is positional in the stub but
-    # keyword in the code; one implementation with its real signature can't match them.
+    # werkzeug's own overloads of get put `type` second, its implementation third (werkzeug
+    # ignores that mismatch itself); this override keeps the implementation's signature.
     def get(self, key, default=None, type=None):  # type: ignore[override]  # noqa: A002
         return super().get(key, default, query_int if type is int else type)
 
