@@ -49,9 +49,10 @@ translations: $(VENV)/.synced ## Extract new strings and merge them into every c
 		-o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
-lint: $(VENV)/.synced ## ruff, bandit over app/, pip-audit of the lock file
+lint: $(VENV)/.synced ## ruff, bandit and mypy over app/, pip-audit of the lock file
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -c pyproject.toml -r app
+	$(BIN)/mypy app
 	$(BIN)/python .ci/audit_dependencies.py
 
 migration: setup ## After changing the models: write a new migration (review it before committing)

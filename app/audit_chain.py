@@ -14,9 +14,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, event, select, update
+from sqlalchemy import Connection, Table, event, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -37,7 +37,7 @@ def _created(value: datetime | str) -> str:
 
 def content_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
     """The hash of one link: its place, the previous hash and the event's content."""
-    body = {name: fields.get(name) for name in CONTENT}
+    body: dict[str, Any] = {name: fields.get(name) for name in CONTENT}
     body["created_at"] = _created(body["created_at"])
     text = json.dumps({"seq": seq, "prev": prev_hash, **body}, sort_keys=True,
                       ensure_ascii=False, separators=(",", ":"), default=str)
@@ -46,7 +46,7 @@ def content_hash(prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
 
 def reset_head(connection: Connection) -> None:
     """Start the chain afresh (the migration's row; after every audit event was deleted)."""
-    table = AuditChainHead.__table__
+    table = cast(Table, AuditChainHead.__table__)  # declared as a FromClause
     connection.execute(table.delete())
     connection.execute(table.insert().values(id=HEAD_ID, seq=0, last_hash=GENESIS))
 
@@ -54,7 +54,7 @@ def reset_head(connection: Connection) -> None:
 def _take_head(connection: Connection) -> tuple[int, str]:
     """Lock the head row and read the last link (the row is made if it went missing: two
     writers racing to make it both end up waiting on the one row)."""
-    table = AuditChainHead.__table__
+    table = cast(Table, AuditChainHead.__table__)  # declared as a FromClause
     lock = update(table).where(table.c.id == HEAD_ID).values(seq=table.c.seq)
     if not connection.execute(lock).rowcount:
         make = (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)
@@ -81,7 +81,7 @@ def link_rows(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[s
         seq += 1
         row["seq"], row["prev_hash"] = seq, last
         row["hash"] = last = content_hash(last, seq, row)
-    table = AuditChainHead.__table__
+    table = cast(Table, AuditChainHead.__table__)  # declared as a FromClause
     connection.execute(update(table).where(table.c.id == HEAD_ID)
                        .values(seq=seq, last_hash=last))
     return rows

@@ -138,8 +138,14 @@ def make_backup(engine: Engine, target: Path, folders: dict[str, Path]) -> dict:
     return manifest
 
 
+def _sqlite_file(database: str | None) -> str:
+    if not database:
+        raise BackupError("A SQLite database in memory has no file to back up or restore.")
+    return database
+
+
 def _sqlite_copy(engine: Engine, destination: Path) -> None:
-    source = sqlite3.connect(engine.url.database)
+    source = sqlite3.connect(_sqlite_file(engine.url.database))
     try:
         copy = sqlite3.connect(destination)
         try:
@@ -269,7 +275,7 @@ def _restore_sqlite(engine: Engine, payload: Path, expected: dict[str, TableSum]
     finally:
         copy.dispose()
     engine.dispose()  # no pooled connection holds a read lock while the pages are written
-    target = make_url(str(engine.url)).database
+    target = _sqlite_file(make_url(str(engine.url)).database)
     source, live = sqlite3.connect(payload), sqlite3.connect(target)
     try:
         source.backup(live)

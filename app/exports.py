@@ -20,6 +20,7 @@ from flask import Response, abort
 from flask_babel import get_locale
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -141,7 +142,7 @@ def xlsx_response(
     return _download(buffer.getvalue(), f"{filename}.xlsx", XLSX_MIMETYPE)
 
 
-def _xlsx_cell(sheet, value: Any, date_format: str = "dd.mm.yyyy") -> WriteOnlyCell:
+def _xlsx_cell(sheet, value: Any, date_format: str = "dd.mm.yyyy") -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and cell.data_type == "f":
         # Text that openpyxl would write as a formula stays text, shown as typed.

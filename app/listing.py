@@ -36,7 +36,9 @@ def query_int(value: str) -> int:
 class QueryArgs(ImmutableMultiDict):
     """The query string, cleaned: `type=int` takes ASCII digits in range, else the default."""
 
-    def get(self, key, default=None, type=None):  # noqa: A002  (werkzeug's signature)
+    # werkzeug's own overloads of get put `type` second, its implementation third (werkzeug
+    # ignores that mismatch itself); this override keeps the implementation's signature.
+    def get(self, key, default=None, type=None):  # type: ignore[override]  # noqa: A002
         return super().get(key, default, query_int if type is int else type)
 
     def getlist(self, key, type=None):  # noqa: A002

@@ -6,10 +6,10 @@ one coordinator's home page. The demo loader and `flask analyze` call this after
 """
 
 from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 
-def refresh_planner_statistics(session: Session) -> None:
+def refresh_planner_statistics(session: Session | scoped_session) -> None:
     """Gather planner statistics for every table (commits what is pending first)."""
     session.commit()
     if session.get_bind().dialect.name == "sqlite":

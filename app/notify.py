@@ -10,12 +10,12 @@ failing SMTP server never fails the action (the mail is tried again later, see
 import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 
 from app.extensions import db
 from app.models import Notification, OutboxMail, User, utcnow
@@ -134,9 +134,11 @@ def send_outbox(limit: int = 200) -> int:
             .values(claimed_at=utcnow(), attempts=OutboxMail.attempts + 1)
             .execution_options(synchronize_session=False))
         db.session.commit()
-        if not claimed.rowcount:
+        if not cast(CursorResult, claimed).rowcount:  # an UPDATE's result is a CursorResult
             continue  # another sender has it
         mail = db.session.get(OutboxMail, mail_id)
+        if mail is None:
+            continue  # deleted since the claim
         try:
             send_email(mail.recipient, mail.subject, mail.body)
         except (smtplib.SMTPException, OSError) as error:

@@ -83,7 +83,7 @@ def _attachments_of(user: User) -> ColumnElement[bool]:
 def _assessments_of(user: User) -> ColumnElement[bool]:
     """A draft is its mentor's working copy: everyone else sees an assessment once submitted
     (the admin too), and only of the placements they see."""
-    shown = Assessment.submitted_at.is_not(None)
+    shown: ColumnElement[bool] = Assessment.submitted_at.is_not(None)
     if user.role == Role.MENTOR:
         shown = or_(shown, Assessment.placement_id.in_(
             select(Placement.id).where(Placement.mentor_id == user.id)))
@@ -238,7 +238,7 @@ def scope_of(model: type, user: User) -> ColumnElement[bool]:
         raise LookupError(f"no scope is defined for {model.__name__}") from None
 
 
-def scoped(model: type[M], user: User) -> Select[tuple[M]]:
+def scoped(model: type[M], user: User) -> Select[M]:
     """A select of the objects of `model` that `user` may see, to filter and page further."""
     return select(model).where(scope_of(model, user))
 
@@ -246,9 +246,9 @@ def scoped(model: type[M], user: User) -> Select[tuple[M]]:
 def get_scoped_or_404(model: type[M], object_id: int, user: User | None = None) -> M:
     """Load one object within the user's scope; outside it the answer is 404, not its data."""
     user = user or current_user
-    found = db.session.scalar(
-        select(model).where(model.id == object_id, scope_of(model, user))  # type: ignore[attr-defined]
-    )
+    found: M | None = db.session.scalars(
+        scoped(model, user).where(model.id == object_id)  # type: ignore[attr-defined]
+    ).first()
     if found is None:
         abort(404)
     return found

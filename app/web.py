@@ -1,6 +1,7 @@
 """What every response carries: security headers, caching rules, and the navigation."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, Response, request, url_for
 from flask_babel import format_decimal, format_number, get_locale
@@ -175,7 +176,7 @@ def init_app(app: Flask) -> None:
     def navigation_context() -> dict:
         if not current_user.is_authenticated:
             return {"nav_items": [], "menu_groups": [], "unread_notifications": 0}
-        items = [
+        items: list[dict[str, Any]] = [
             {"url": url_for(item.endpoint), "endpoint": item.endpoint,
              "label": MENU_LABELS.get(item.endpoint, item.label),
              "current": item.endpoint == request.endpoint}

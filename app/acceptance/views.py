@@ -195,9 +195,9 @@ def confirm(token: str):
     now = utcnow()
     link = acceptance.find_link(token)
     problem = acceptance.link_problem(link, now)
-    if problem:
+    if problem or link is None:
         _count_attempt()
-        if link is not None and request.method == "POST":
+        if link is not None and problem and request.method == "POST":
             acceptance.record_refusal(None, link.placement_id, "confirmed_by_guardian", problem)
             db.session.commit()
         code = 404 if link is None else 410

@@ -3,6 +3,7 @@ language, a rate limit per token, and CSRF left to cookies (which never authenti
 
 import http
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
@@ -60,7 +61,7 @@ class ShakirtApi(Api):
 
     def _register_responses(self) -> None:
         for status in http.HTTPStatus:
-            response = {"description": status.phrase}
+            response: dict[str, Any] = {"description": status.phrase}
             if not (100 <= status < 200) and status not in (204, 304):
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, PROBLEM_TYPE)

@@ -53,6 +53,8 @@ def problem(status: int, detail: str | None = None, *, errors: list[dict] | None
 class ApiProblem(HTTPException):
     """Raised inside an API view to answer with a problem."""
 
+    code: int  # always given, unlike werkzeug's HTTPException
+
     def __init__(self, status: int, detail: str | None = None, **kwargs: Any) -> None:
         super().__init__(description=detail)
         self.code = status

@@ -39,7 +39,7 @@ def _refused(refusal: RuleViolation):
         field = (violation.field or "").rpartition(".")[2] or None
         # The diary's row-level refusals (a date outside the placement, in the future…) are
         # about the day asked for; "competency" is the form's name for competency_id.
-        field = {"row": "work_date", "competency": "competency_id"}.get(field, field)
+        field = {"row": "work_date", "competency": "competency_id"}.get(field or "", field)
         errors.append({"field": field or "_body", "message": violation.message})
     db.session.rollback()
     return ApiProblem(422, refusal.message, errors=errors)

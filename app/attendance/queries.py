@@ -215,14 +215,15 @@ def shares_by_group(user: User, today: date, college_id: int | None = None
 
 def overall_share(rows: list[tuple[Group, ShareFigure, int]], default_plan: int) -> ShareFigure:
     """The students-weighted share over groups (each group once if none has students)."""
-    known = [(f, n) for _g, f, n in rows if f.share_percent is not None]
+    known = [(f.share_percent, f.plan_percent, n) for _g, f, n in rows
+             if f.share_percent is not None]
     if not known:
         return ShareFigure(None, default_plan, 0)
-    weight = sum(n for _f, n in known)
+    weight = sum(n for _s, _p, n in known)
     if weight:
-        share = sum(f.share_percent * n for f, n in known) / weight
-        plan = sum(f.plan_percent * n for f, n in known) / weight
+        share = sum(s * n for s, _p, n in known) / weight
+        plan = sum(p * n for _s, p, n in known) / weight
     else:
-        share = sum(f.share_percent for f, _n in known) / len(known)
-        plan = sum(f.plan_percent for f, _n in known) / len(known)
+        share = sum(s for s, _p, _n in known) / len(known)
+        plan = sum(p for _s, p, _n in known) / len(known)
     return ShareFigure(round(share), round(plan), len(known))

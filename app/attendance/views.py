@@ -1,7 +1,7 @@
 """Pages of the working calendar: a placement's absences and breaks, the mentor's decisions,
 the list of absences and the group's dual schedule."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -48,9 +48,9 @@ def group_share_figure(group: Group):
 
 
 def _load_absence(absence_id: int) -> Absence:
-    absence = db.session.get(Absence, absence_id)
+    absence = db.session.get(Absence, absence_id) or abort(404)
     # Scoped by its placement: outside the reader's placements it is a 404 like any other.
-    get_scoped_or_404(Placement, absence.placement_id if absence else 0)
+    get_scoped_or_404(Placement, absence.placement_id)
     return absence
 
 

@@ -9,11 +9,12 @@ remembered, so a code seen over someone's shoulder cannot be replayed in its win
 import hashlib
 import secrets
 import time
+from typing import cast
 
 import pyotp
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Table, func, select, update
 
 from app import audit
 from app.authentication import verify_password
@@ -67,10 +68,10 @@ def _accept_totp(factor: TwoFactor, code: str) -> bool:
         step = now // STEP + offset
         if secrets.compare_digest(totp.at(step * STEP), code) and step > factor.last_step:
             # A guarded update: of two requests with the same code only one moves the step.
-            moved = db.session.execute(
+            moved = cast(CursorResult, db.session.execute(
                 update(TwoFactor).where(TwoFactor.user_id == factor.user_id,
                                         TwoFactor.last_step < step)
-                .values(last_step=step)).rowcount
+                .values(last_step=step))).rowcount
             db.session.refresh(factor)
             return bool(moved)
     return False
@@ -81,11 +82,11 @@ def _hash(code: str) -> str:
 
 
 def _use_recovery_code(user: User, code: str) -> bool:
-    used = db.session.execute(
+    used = cast(CursorResult, db.session.execute(
         update(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                    RecoveryCode.code_hash == _hash(code),
                                    RecoveryCode.used_at.is_(None))
-        .values(used_at=utcnow())).rowcount
+        .values(used_at=utcnow()))).rowcount
     return bool(used)
 
 
@@ -106,7 +107,7 @@ def check_second_factor(user: User, code: str) -> None:
 
 
 def _new_recovery_codes(user: User) -> list[str]:
-    db.session.execute(RecoveryCode.__table__.delete().where(
+    db.session.execute(cast(Table, RecoveryCode.__table__).delete().where(
         RecoveryCode.__table__.c.user_id == user.id))
     codes = [secrets.token_hex(5).upper() for _ in range(RECOVERY_CODES)]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(c)) for c in codes)
@@ -134,7 +135,7 @@ def disable(user: User, password: str, code: str) -> None:
     if not verify_password(user, password):
         raise RuleViolation(_("Пароль указан неверно."), "password")
     check_second_factor(user, code)
-    db.session.execute(RecoveryCode.__table__.delete().where(
+    db.session.execute(cast(Table, RecoveryCode.__table__).delete().where(
         RecoveryCode.__table__.c.user_id == user.id))
     db.session.delete(db.session.get(TwoFactor, user.id))
     audit.record(user, "two_factor_disabled", user, changes={})

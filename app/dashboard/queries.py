@@ -332,10 +332,10 @@ def weekly_hours(user: User, f: Filters) -> list[tuple[date, int, int]]:
     )
     if f.year is not None:
         days = days.where(_year_range(DiaryEntry.work_date, f.year))
-    days = days.subquery()
-    week = week_start(days.c.work_date).label("week_start")
+    per_day = days.subquery()
+    week = week_start(per_day.c.work_date).label("week_start")
     stmt = (
-        select(week, func.sum(days.c.logged), func.sum(days.c.approved))
+        select(week, func.sum(per_day.c.logged), func.sum(per_day.c.approved))
         .group_by(literal_column("week_start"))
     )
     if f.year is not None:

@@ -3,6 +3,7 @@ each showing a part of the product (README's "Demo logins")."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from app.demo import catalogue
 from app.demo.calendar import LAST_WORKDAY, TODAY, at
@@ -124,11 +125,12 @@ def build_small(world: World) -> SmallWorld:
     minor_placement = active(minor, e[1], mentor2, behind, away=sick, schedule=FIRST_YEAR,
                              hours=720)
     # mentor3@ is at the cap of two trainees; the first accepted the host's job offer.
-    for college, born, offer in (
+    hosted: tuple[tuple[int, date, dict[str, Any]], ...] = (
         (1, date(2007, 1, 22), {"offer_status": OfferStatus.ACCEPTED,
                                 "offer_date": date(2026, 11, 13)}),
         (2, date(2006, 7, 9), {}),
-    ):
+    )
+    for college, born, offer in hosted:
         active(student(None, college, repair, 2024, born), e[3], mentor3, _good(), **offer)
     for college, code, ent, mentor_id, born in (
         (0, weld, e[0], mentor, date(2007, 5, 30)),

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Date, DateTime, Table, func, select, text
+from sqlalchemy import JSON, ColumnDefault, Connection, Date, DateTime, Table, func, select, text
 
 from app.audit_chain import link_rows, reset_head
 from app.demo.calendar import NOW
@@ -27,7 +27,7 @@ def _column_defaults(table: Table) -> dict[str, Any]:
         default = column.default
         if isinstance(column.type, DateTime) and default is not None:
             defaults[column.name] = NOW
-        elif default is not None and default.is_scalar:
+        elif isinstance(default, ColumnDefault) and default.is_scalar:
             defaults[column.name] = default.arg
         elif isinstance(column.type, JSON):
             defaults[column.name] = {}
@@ -115,6 +115,8 @@ class BulkWriter:
     def _copy(self, table: Table, rows: Iterable[dict[str, Any]]) -> None:
         names = self.columns[table.name]
         raw = self.connection.connection.driver_connection
+        if raw is None:  # only a connection already closed has none
+            raise RuntimeError("The demo writer's connection is closed.")
         columns = ", ".join(f'"{name}"' for name in names)
         with raw.cursor() as cursor, cursor.copy(
             f'COPY "{table.name}" ({columns}) FROM STDIN'  # noqa: S608 - names from our metadata

@@ -5,7 +5,7 @@ the public verification page recomputes a document's content without a signed-in
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -151,7 +151,7 @@ def graduation_years(college_id: int | None) -> list[int]:
     return sorted(db.session.scalars(query), reverse=True)
 
 
-def college_names(college_id: int) -> dict[str, str]:
+def college_names(college_id: int) -> Mapping[str, str | None]:
     """The college's name as a document's content holds it (see app.naming.content_names)."""
     row = db.session.execute(
         select(College.name, College.name_kk).where(College.id == college_id)).first()
@@ -228,7 +228,8 @@ def existing_documents(kind: DocumentKind, object_ids: list[int], locale: str
             IssuedDocument.locale == locale,
         ).order_by(IssuedDocument.id.desc())
     )
-    return {(doc.object_id, doc.content_hash): doc for doc in rows}
+    return {(doc.object_id, doc.content_hash): doc for doc in rows
+            if doc.object_id is not None}  # the filter has left out the NULLs already
 
 
 def issued_by_code(code: str) -> IssuedDocument | None:

@@ -72,6 +72,8 @@ def thumbnail_uris(diary: dict[str, Any]) -> dict[str, str]:
     uris = {}
     store = file_store()
     for key, thumb in thumbs.items():
+        if thumb is None:  # left out by the query (a column that may be NULL)
+            continue
         try:
             data = store.get(thumb)
         except FileNotFoundError:

@@ -79,8 +79,8 @@ def entry_files(entry_id: int):
         accepted = [accept_upload(upload, upload_limits()) for upload in uploads]
         with kept_on_commit(db.session):
             made = add_attachments(current_user, entry, accepted, evidence_limits())
-    except RuleViolation as refusal:
-        form.files.errors = [refusal.message + " " + _("Ничего не сохранено.")]
+    except RuleViolation as violation:
+        form.files.errors = [violation.message + " " + _("Ничего не сохранено.")]
         return _page(db.session.get(DiaryEntry, entry_id) or abort(404), form, 422)
     flash(_("Добавлено файлов: %(count)s.", count=len(made)), "success")
     return redirect(url_for("evidence.entry_files", entry_id=entry_id))

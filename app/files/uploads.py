@@ -122,7 +122,7 @@ def _accept_image(name: str, data: bytes, limits: UploadLimits) -> AcceptedFile:
         # Pillow's own bomb guard only warns below twice its limit: ours refuses, in words.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+            image: Image.Image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
         except UnidentifiedImageError:
             raise _not_accepted(name, data) from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, User, utcnow
 
 
-def insert_returning_ids(model: type, rows: list[dict[str, Any]],
+def insert_returning_ids(model: type[Any], rows: list[dict[str, Any]],
                          key: str | tuple[str, ...]) -> list[int]:
     """Insert the rows; the new ids in the order of the rows, matched by their unique `key`
     (a column, or columns whose values together tell the new rows apart).

@@ -242,7 +242,7 @@ class GroupPlan:
         ids = bulk.insert_returning_ids(Specialty, [
             {"college_id": self.college_id, "code": s.code, "name": s.name,
              "qualification": s.qualification} for s in used], "code")
-        events = []
+        events: list[tuple[str, str, int, dict]] = []
         for specialty, new_id in zip(used, ids, strict=True):
             specialty.id = new_id
             events.append(("created", "specialties", new_id, {

@@ -116,8 +116,8 @@ def import_placements(actor: User, college_id: int, table: Table, outcome: Outco
                 continue
             _check_free(fields, held, planned[fields["student_id"]])
             _check_place(fields, refs)
-        except RuleViolation as refusal:
-            refused(outcome, table, number, refusal, FIELDS)
+        except RuleViolation as violation:
+            refused(outcome, table, number, violation, FIELDS)
             continue
         planned[fields["student_id"]].append((number, fields))
         refs.taken[(fields["enterprise_id"], fields["start_date"].year)] += 1

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -228,7 +228,7 @@ def _confirmed(actor: User, kept: storage.KeptUpload):
         storage.restore(kept)
         flash(refusal.message, "error")
         return redirect(url_for("imports.upload"))
-    outcome = run_import(actor, actor.college_id, table, today=_today(), write=True,
+    outcome = run_import(actor, actor.college_id or abort(403), table, today=_today(), write=True,
                          choices=kept.choices)
     if not outcome.ok:
         # The data changed since the preview: nothing is written, the problems are shown.

@@ -4,11 +4,12 @@ Only the SHA-256 of the token is stored; the raw token is handed out once (link,
 """
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from app import audit
 from app.auth.forms import MIN_PASSWORD
@@ -48,7 +49,7 @@ def _close_open(user: User, now: datetime) -> int:
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0  # an UPDATE's result is a CursorResult
 
 
 def invite(actor: User, user: User, now: datetime) -> tuple[Invitation, str]:
@@ -134,10 +135,10 @@ def accept_invitation(token: str, password: str, now: datetime, email: str | Non
     """
     invitation = find_invitation(token)
     problem = link_problem(invitation, now)
-    if problem:
-        raise RuleViolation(problem, "token")
+    if problem or invitation is None:  # a missing link always has its problem worded
+        raise RuleViolation(problem or "", "token")
     user = invitation.user
-    changes = {}
+    changes: dict[str, list[Any]] = {}
     if not has_real_email(user) and ((email or "").strip() or sign_in_phone(user) is None):
         address = checks.email(email, "email", required=True)
         if db.session.scalar(select(User.id).where(User.email == address)) is not None:
@@ -153,7 +154,7 @@ def accept_invitation(token: str, password: str, now: datetime, email: str | Non
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if cast(CursorResult, claimed).rowcount != 1:
         raise RuleViolation(_("Это приглашение уже использовано. Войдите со своим паролем."),
                             "token")
     invitation.used_at = now

@@ -97,7 +97,7 @@ def accept(token: str):
     now = utcnow()
     invitation = services.find_invitation(token)
     problem = services.link_problem(invitation, now)
-    if problem:
+    if problem or invitation is None:
         code = 404 if invitation is None else 410
         return _no_store(render_template("invitations/dead.html", message=problem), code)
     needs_email = not has_real_email(invitation.user)

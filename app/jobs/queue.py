@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from app.models import Job, JobStatus, OutboxMail
 
@@ -39,7 +39,7 @@ def mode(app: Flask) -> str:
     return "sync" if app.testing else "thread"
 
 
-def after_commit(session: Session, job_id: int) -> None:
+def after_commit(session: Session | scoped_session, job_id: int) -> None:
     """Hand job `job_id` over once this session commits (a retried job, say)."""
     session.info.setdefault(PENDING_JOBS, set()).add(job_id)
 
@@ -57,7 +57,8 @@ def _after_commit(session: Session) -> None:
     mail = session.info.pop(PENDING_MAIL, False)
     if not (job_ids or mail) or not has_app_context():
         return
-    app = current_app._get_current_object()
+    # current_app is typed as the Flask it stands for, not as the proxy it is.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     for job_id in sorted(job_ids):
         hand_over(app, "run_job", job_id)
     if mail:
@@ -85,7 +86,9 @@ def _work(name: str) -> Callable[..., object]:
     from app.jobs import services
     from app.notify import send_outbox
 
-    return {"run_job": services.run_job, "send_outbox": send_outbox}[name]
+    work: dict[str, Callable[..., object]] = {"run_job": services.run_job,
+                                              "send_outbox": send_outbox}
+    return work[name]
 
 
 def run_in_context(app: Flask, name: str, *args: object) -> None:

@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, func, or_, select, update
 
 from app.audit import record
 from app.extensions import db
@@ -96,7 +97,7 @@ def retry(actor: User, job: Job, now: datetime) -> bool:
         .values(status=JobStatus.QUEUED, error=None, progress_done=0, finished_at=None,
                 started_at=None, created_at=now)
         .execution_options(synchronize_session=False))
-    if not result.rowcount:
+    if not cast(CursorResult, result).rowcount:  # an UPDATE's result is a CursorResult
         return False
     db.session.refresh(job)
     record(actor, "job_retried", job, {"status": [JobStatus.FAILED.value, job.status.value]})
@@ -122,9 +123,11 @@ def run_job(job_id: int) -> None:
                 progress_done=0)
         .execution_options(synchronize_session=False))
     db.session.commit()
-    if not claimed.rowcount:
+    if not cast(CursorResult, claimed).rowcount:
         return  # taken by another worker, or no longer queued
     job = db.session.get(Job, job_id)
+    if job is None:
+        return  # deleted since the claim
     shutil.rmtree(results_dir(job_id), ignore_errors=True)  # a retry starts clean
     try:
         # The owner's language: a refusal raised by the task is worded for them.
@@ -134,6 +137,8 @@ def run_job(job_id: int) -> None:
         db.session.rollback()
         shutil.rmtree(results_dir(job_id), ignore_errors=True)
         job = db.session.get(Job, job_id)
+        if job is None:
+            return  # deleted while it ran: nothing left to mark failed
         if isinstance(error, JobFailure):
             reason = str(error)
         else:
@@ -146,6 +151,8 @@ def run_job(job_id: int) -> None:
         db.session.commit()
         return
     job = db.session.get(Job, job_id)
+    if job is None:
+        return  # deleted while it ran
     job.status, job.finished_at = JobStatus.DONE, utcnow()
     job.result_path = str(result.path.relative_to(Path(current_app.config["JOB_RESULTS_DIR"])))
     job.result_name = result.name

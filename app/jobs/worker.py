@@ -16,7 +16,8 @@ _app: Flask | None = None
 def _application() -> Flask:
     global _app
     if has_app_context():
-        return current_app._get_current_object()
+        # current_app is typed as the Flask it stands for, not as the proxy it is.
+        return current_app._get_current_object()  # type: ignore[attr-defined]
     if _app is None:
         from app import create_app
 

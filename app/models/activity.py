@@ -1,13 +1,16 @@
 """Notifications for users and the audit trail of every change."""
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
 from app.models.people import User
+
+if TYPE_CHECKING:
+    from app.models.api import ApiToken
 
 
 class Notification(Base):
@@ -60,7 +63,7 @@ class AuditEvent(Base):
         ForeignKey("api_tokens.id", ondelete="SET NULL"))
 
     actor: Mapped[User | None] = relationship()
-    api_token: Mapped["ApiToken | None"] = relationship()  # noqa: F821
+    api_token: Mapped["ApiToken | None"] = relationship()
 
 
 # Tables that keep the app's own books, not data: a fresh database already has their row.

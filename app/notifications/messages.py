@@ -87,7 +87,9 @@ def render(notification: Notification) -> str:
 def reader_locale(user: User) -> str:
     """The language the user reads in: their choice, else the default (Russian)."""
     config = current_app.config
-    return user.locale if user.locale in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+    if user.locale is not None and user.locale in config["LANGUAGES"]:
+        return user.locale
+    return config["BABEL_DEFAULT_LOCALE"]
 
 
 def fallback_text(kind: str, params: dict[str, Any]) -> str:

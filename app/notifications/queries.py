@@ -67,7 +67,7 @@ def mentors_with_waiting_entries() -> list[MentorDigest]:
                                User.role == Role.MENTOR))
     } if rows else {}
     for mentor_id, name, count, oldest in rows:
-        if mentor_id in mentors:
+        if mentor_id in mentors and oldest is not None:  # a submitted entry has its time
             if isinstance(oldest, str):
                 oldest = datetime.fromisoformat(oldest)
             mentors[mentor_id].trainees.append(WaitingTrainee(name, count, oldest))
@@ -99,5 +99,6 @@ def coordinators_by_college(college_ids: set[int]) -> dict[int, list[User]]:
         select(User).where(User.role == Role.COORDINATOR, User.active.is_(True),
                            User.college_id.in_(college_ids)).order_by(User.id)
     ):
-        result.setdefault(user.college_id, []).append(user)
+        if user.college_id is not None:  # always, for a coordinator (a check constraint)
+            result.setdefault(user.college_id, []).append(user)
     return result

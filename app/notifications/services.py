@@ -10,9 +10,11 @@ each chunk.
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import cast
 
 from flask import current_app
 from flask_babel import force_locale
+from sqlalchemy import CursorResult
 
 from app.extensions import db
 from app.models import Notification, PlacementStatus, utcnow
@@ -42,7 +44,7 @@ def mark_all_read(user_id: int, now: datetime) -> int:
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=now)
     )
-    return result.rowcount or 0
+    return cast(CursorResult, result).rowcount or 0  # an UPDATE's result is a CursorResult
 
 
 def send_mentor_digests() -> int:

@@ -110,8 +110,8 @@ def write_entry(student: User, placement: Placement, typed: TypedEntry, *, key: 
     if submit_days or not photos:
         save_week(student, placement, week, [row], submit_days=submit_days, today=today,
                   now=now)
-    saved = week_entries(placement, week).get(typed.work_date)
-    write.entry_id = saved.id if saved is not None else None
+    written = week_entries(placement, week).get(typed.work_date)
+    write.entry_id = written.id if written is not None else None
     write.outcome = OfflineOutcome.DONE
     write.message = (_("Запись за %(date)s отправлена наставнику.", date=_day(typed.work_date))
                      if typed.submit else

@@ -82,7 +82,10 @@ def _precache(lang: str) -> list[dict]:
         with open(f"{static}/{name}", "rb") as fh:
             entries.append({"url": url_for("static", filename=name), "revision": _revision(
                 fh.read())})
-    shell = current_app.jinja_env.loader.get_source(current_app.jinja_env, "offline/shell.html")
+    loader = current_app.jinja_env.loader
+    if loader is None:  # Flask always gives its environment one
+        raise RuntimeError("No template loader")
+    shell = loader.get_source(current_app.jinja_env, "offline/shell.html")
     entries.append({"url": url_for("offline.shell", lang=lang),
                     "revision": _revision(shell[0].encode(), *(e["revision"].encode()
                                                                 for e in entries))})
@@ -205,7 +208,10 @@ def write():
     except KeyTaken:
         # A copy of the same write got there first: answer as it was answered.
         db.session.rollback()
-        return _stored(queries.stored_answer(current_user, key), replayed=True)
+        answered = queries.stored_answer(current_user, key)
+        if answered is None:  # the other copy was undone after all: an error, the phone retries
+            raise
+        return _stored(answered, replayed=True)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

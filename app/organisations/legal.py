@@ -5,6 +5,7 @@ agreement names them. Every field is optional: an empty one prints as a line to 
 """
 
 import re
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,7 @@ _BIK = re.compile(r"^[A-Z]{4}KZ[A-Z0-9]{2}([A-Z0-9]{3})?$")
 _IBAN = re.compile(r"^KZ[0-9]{2}[0-9A-Z]{16}$")
 
 
-def add_form_fields(form_class: type, compensation: bool = False) -> None:
+def add_form_fields(form_class: type[Any], compensation: bool = False) -> None:
     """Append the legal-detail fields to a form class (after its own fields, in this order)."""
     form_class.head_name = StringField(_l("Руководитель (ФИО)"), validators=[Length(max=200)])
     form_class.head_position = StringField(_l("Должность руководителя"),

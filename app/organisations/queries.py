@@ -60,7 +60,8 @@ def mentor_counts(enterprise_ids: list[int]) -> dict[int, int]:
         select(User.enterprise_id, func.count())
         .where(User.role == Role.MENTOR, User.enterprise_id.in_(enterprise_ids))
         .group_by(User.enterprise_id))
-    return dict(rows.all())
+    # The filter already leaves out mentors without an enterprise (a column that may be NULL).
+    return {enterprise_id: n for enterprise_id, n in rows if enterprise_id is not None}
 
 
 def find_enterprises(text: str, limit: int = 20) -> list[Enterprise]:

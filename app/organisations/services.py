@@ -233,7 +233,7 @@ def save_enterprise(actor: User, college_id: int | None, *, name: str, bin: str,
     fields |= legal.checked(legal_details)
     enterprise = find_enterprise_by_bin(bin)
     created = enterprise is None
-    if created:
+    if enterprise is None:
         enterprise = Enterprise(bin=bin, **fields)
         _saved(actor, enterprise, created)
     if college_id is not None:
@@ -286,6 +286,8 @@ def link_partner(actor: User, college_id: int, enterprise: Enterprise) -> bool:
     db.session.add(Partnership(college_id=college_id, enterprise_id=enterprise.id))
     db.session.flush()
     college = db.session.get(College, college_id)
+    if college is None:
+        raise RuleViolation(_("Можно работать только со своим колледжем."))
     audit.record(actor, "partner_linked", enterprise, {"college": [None, college.name]})
     return True
 

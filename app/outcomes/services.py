@@ -128,7 +128,7 @@ def record_outcome(actor: User, outcome: GraduateOutcome, *, kind: OutcomeKind,
     position = _check_text(position, MAX_NAME, "position")
     note = _check_text(note, MAX_NOTE, "note")
     if kind == OutcomeKind.HIRED_BY_HOST:
-        if outcome.host_enterprise_id is None:
+        if outcome.host_enterprise is None:
             raise RuleViolation(_("У выпускника не указано базовое предприятие."), "outcome")
         employer_name = employer_name or outcome.host_enterprise.name
     if kind in EMPLOYED:
@@ -177,6 +177,8 @@ def record_hire(actor: User, outcome: GraduateOutcome, *, position: str,
         raise RuleViolation(_("Укажите дату приёма на работу."), "hired_on")
     _check_after_graduation(outcome, hired_on, "hired_on")
     _check_existing_checks(outcome, OutcomeKind.HIRED_BY_HOST, hired_on)
+    if outcome.host_enterprise is None:  # _ensure_host_employer has refused it already
+        raise RuleViolation(_("У выпускника не указано базовое предприятие."), "outcome")
     outcome.outcome = OutcomeKind.HIRED_BY_HOST
     outcome.employer_name = outcome.host_enterprise.name
     outcome.position = position
@@ -206,8 +208,7 @@ def record_retention_check(actor: User, outcome: GraduateOutcome, *, months: int
               hired=format_date(outcome.outcome_date)), "checked_on")
     note = _check_text(note, MAX_NOTE, "note")
     check = next((c for c in outcome.retention_checks if c.months == months), None)
-    created = check is None
-    if created:
+    if check is None:
         check = RetentionCheck(outcome=outcome, months=months)
         db.session.add(check)
     check.checked_on = checked_on

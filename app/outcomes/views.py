@@ -1,5 +1,6 @@
 """The outcomes ledger: lists, exports, the due list, one graduate's record and its actions."""
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -182,7 +183,7 @@ def _refusal_to(form, refusal: RuleViolation) -> None:
         form.form_errors.append(refusal.message)
 
 
-def _act(outcome_id: int, form, form_name: str, action, success: str):
+def _act(outcome_id: int, form, form_name: str, action, success: str | Callable[[], str]):
     """Validate a form posted on the graduate's page, call the service, commit or re-render."""
     outcome = get_scoped_or_404(GraduateOutcome, outcome_id)
     if form.validate_on_submit():

@@ -121,5 +121,5 @@ def contact_edit(user_id: int):
     title = (_("Изменить данные координатора") if person.role == Role.COORDINATOR
              else _("Изменить данные представителя предприятия"))
     subtitle = (person.college.local_name if person.college
-                else person.enterprise.local_name)
+                else person.enterprise.local_name if person.enterprise else "")
     return render_form(form, title, person_url(person), subtitle=subtitle)

@@ -31,7 +31,7 @@ def issue_reset_link(actor: User, person: User) -> str:
 
 def _active_trainees(mentor: User) -> int:
     return db.session.scalar(select(func.count()).select_from(Placement).where(
-        Placement.mentor_id == mentor.id, Placement.status == PlacementStatus.ACTIVE))
+        Placement.mentor_id == mentor.id, Placement.status == PlacementStatus.ACTIVE)) or 0
 
 
 def deactivate(actor: User, person: User, now: datetime) -> None:

@@ -19,7 +19,7 @@ def placeholder_email() -> str:
 
 
 def is_placeholder(email: str | None) -> bool:
-    return bool(email) and email.endswith("@" + PLACEHOLDER_DOMAIN)
+    return email is not None and email.endswith("@" + PLACEHOLDER_DOMAIN)
 
 
 def has_real_email(user: User) -> bool:

@@ -1,6 +1,7 @@
 """Registering and changing students, mentors, employer representatives and coordinators."""
 
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -114,7 +115,7 @@ def _changes(*objs) -> dict:
     return changes
 
 
-def _check_college_actor(actor: User, college_id: int) -> None:
+def _check_college_actor(actor: User, college_id: int | None) -> None:
     if refusal := may_manage_students(actor, college_id):
         raise RuleViolation(refusal)
 
@@ -131,7 +132,7 @@ def _student_fields(college_id: int, full_name: str, iin: str, group_id: int,
                     email: str | None, phone: str, guardian_name: str, guardian_phone: str,
                     today: date, age_confirmed: bool = False,
                     known_birth: date | None = None) -> dict:
-    fields = {
+    fields: dict[str, Any] = {
         "full_name": checks.text(full_name, "full_name", 200),
         "iin": checked_iin(iin),
         "email": checks.email(email),
@@ -190,6 +191,8 @@ def update_student(actor: User, student: User, *, full_name: str, iin: str, grou
                    guardian_phone: str = "", age_confirmed: bool = False) -> User:
     """Change a student's details, the IIN included (it stays unique)."""
     _check_college_actor(actor, student.college_id)
+    if student.college_id is None or student.student_profile is None:
+        raise RuleViolation(_("У студента нет учебной карточки с группой."))
     fields = _student_fields(student.college_id, full_name, iin, group_id, email, phone,
                              guardian_name, guardian_phone, clock.today(), age_confirmed,
                              known_birth=student.student_profile.birth_date)
@@ -205,7 +208,7 @@ def _write_student(actor: User, college_id: int, student: User | None, fields: d
     if fields["email"]:
         _email_free(fields["email"], student.id if student else None)
     created = student is None
-    if created:
+    if student is None:
         student = User(role=Role.STUDENT, college_id=college_id, password_hash=None,
                        email=fields["email"] or placeholder_email())
         student.student_profile = StudentProfile()
@@ -213,6 +216,8 @@ def _write_student(actor: User, college_id: int, student: User | None, fields: d
     elif fields["email"]:
         student.email = fields["email"]
     profile = student.student_profile
+    if profile is None:
+        raise RuleViolation(_("У студента нет учебной карточки с группой."))
     student.full_name, student.phone = fields["full_name"], fields["phone"]
     profile.iin, profile.birth_date = fields["iin"], fields["birth_date"]
     profile.group_id = fields["group_id"]
@@ -251,7 +256,7 @@ def _account_fields(full_name: str, email: str | None, phone: str, user_id: int 
     return fields
 
 
-def _mentor_fields(enterprise_id: int, department_id: int | None, position: str,
+def _mentor_fields(enterprise_id: int | None, department_id: int | None, position: str,
                    trainee_cap: int) -> dict:
     if department_id:
         owner = db.session.scalar(

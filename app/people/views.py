@@ -128,7 +128,7 @@ def student_new():
 @roles_required(Role.COORDINATOR)
 def student_edit(student_id: int):
     student = _student(student_id)
-    profile = student.student_profile
+    profile = student.student_profile or abort(404)
     form = StudentForm(data={
         "full_name": student.full_name, "iin": profile.iin, "group_id": profile.group_id,
         "phone": student.phone, "email": shown_email(student.email),
@@ -241,7 +241,7 @@ def mentor_new():
 @roles_required(Role.COORDINATOR, Role.ADMIN, Role.EMPLOYER)
 def mentor_edit(mentor_id: int):
     mentor = _mentor(mentor_id)
-    if not can_see_enterprise_staff(current_user, mentor.enterprise):
+    if mentor.enterprise is None or not can_see_enterprise_staff(current_user, mentor.enterprise):
         abort(404)
     refusal = mentor_refusal(current_user, mentor)
     if refusal:
@@ -254,7 +254,7 @@ def mentor_edit(mentor_id: int):
         "position": profile.position if profile else "",
         "trainee_cap": profile.trainee_cap if profile else 8,
     })
-    form.department_id.choices = _department_choices([mentor.enterprise_id])
+    form.department_id.choices = _department_choices([mentor.enterprise.id])
     if form.validate_on_submit():
         saved = commit_or_show(form, lambda: services.update_mentor(
             current_user, mentor, **form.service_fields()), duplicate=_duplicate_email)

@@ -11,12 +11,13 @@ decline racing an accept) is refused, not written over the other.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from app.audit import record
 from app.domain.working_time import is_minor
@@ -212,7 +213,7 @@ def guardian_link_refusal(user: User, placement: Placement) -> str | None:
     if not needs_guardian(placement):
         return _("Студенту на дату начала уже 18 лет: подтверждение представителя не нужно.")
     profile = placement.student.student_profile
-    if not (profile.guardian_name and profile.guardian_phone):
+    if profile is None or not (profile.guardian_name and profile.guardian_phone):
         return _("Сначала укажите имя и телефон законного представителя в карточке студента.")
     if placement.status != PlacementStatus.DRAFT or placement.accepted_at is None:
         return _("Ссылку можно выдать, когда предприятие приняло договор.")
@@ -411,8 +412,8 @@ def confirm_by_guardian(token: str, now: datetime, today: date) -> Placement:
     """The guardian confirms through the link: it is used up, the consent dated."""
     link = find_link(token)
     problem = link_problem(link, now)
-    if problem:
-        raise RuleViolation(problem, "token")
+    if problem or link is None:  # a missing link always has its problem worded
+        raise RuleViolation(problem or "", "token")
     placement = link.placement
     _fresh(placement, None)
     problem = link_problem(link, now)
@@ -426,7 +427,7 @@ def confirm_by_guardian(token: str, now: datetime, today: date) -> Placement:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if cast(CursorResult, claimed).rowcount != 1:  # an UPDATE's result is a CursorResult
         raise RuleViolation(
             _("По этой ссылке договор уже подтверждён. Повторно подтверждать не нужно."),
             "token")
@@ -436,8 +437,9 @@ def confirm_by_guardian(token: str, now: datetime, today: date) -> Placement:
         placement.parent_consent_on = today
     event = _record_change(None, "confirmed_by_guardian", placement)
     # No account, so no actor: the history names the guardian who confirmed.
+    profile = placement.student.student_profile
     event.changes = {**event.changes,
-                     "guardian": [None, placement.student.student_profile.guardian_name]}
+                     "guardian": [None, profile.guardian_name if profile else ""]}
     return placement
 
 

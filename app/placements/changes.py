@@ -8,11 +8,11 @@ gave them (`DiaryEntry.reviewed_by_id`).
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from app.audit import record
 from app.extensions import db
@@ -121,9 +121,9 @@ def _proposal(placement: Placement, kind: ChangeKind, values: dict[str, Any],
             mentor = _mentor(placement, values.get("mentor_id"))
             return {"mentor_id": mentor.id}
         case ChangeKind.DATES:
-            start, end = values.get("start_date"), values.get("end_date")
-            services._check_terms(start, end, placement.required_hours,
-                                  placement.agreement_number)
+            start, end = services._check_terms(values.get("start_date"), values.get("end_date"),
+                                               placement.required_hours,
+                                               placement.agreement_number)
             if (start, end) == (placement.start_date, placement.end_date):
                 raise RuleViolation(_("Сроки не отличаются от нынешних."), "start_date")
             services._check_no_overlap(placement.student, start, end, placement.id)
@@ -150,8 +150,7 @@ def _proposal(placement: Placement, kind: ChangeKind, values: dict[str, Any],
             return {"compensation_amount": None if amount is None else str(amount),
                     "compensation_rule": rule}
         case ChangeKind.TERMINATION:
-            on = values.get("on")
-            _check_termination_day(placement, on, today)
+            on = _check_termination_day(placement, values.get("on"), today)
             return {"on": on.isoformat()}
     raise RuleViolation(_("Выберите, что изменить."), "kind")
 
@@ -166,7 +165,7 @@ def _mentor(placement: Placement, mentor_id: Any) -> User:
     return mentor
 
 
-def _check_termination_day(placement: Placement, on: Any, today: date) -> None:
+def _check_termination_day(placement: Placement, on: Any, today: date) -> date:
     if not isinstance(on, date):
         raise RuleViolation(_("Укажите дату расторжения."), "on")
     if on > today:
@@ -178,6 +177,7 @@ def _check_termination_day(placement: Placement, on: Any, today: date) -> None:
             _("Дата расторжения должна быть в пределах срока договора (%(start)s – %(end)s).",
               start=services._day(placement.start_date), end=services._day(placement.end_date)),
             "on")
+    return on
 
 
 def request_change(actor: User, placement: Placement, version: int | None, kind: ChangeKind,
@@ -231,7 +231,7 @@ def answer_change(actor: User, request: ChangeRequest, approve: bool, comment: s
         .values(status=ChangeStatus.APPROVED if approve else ChangeStatus.DECLINED,
                 answered_by_id=actor.id, answered_at=now, answer_comment=comment)
         .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
+    if cast(CursorResult, claimed).rowcount != 1:  # an UPDATE's result is a CursorResult
         raise RuleViolation(_("На это изменение уже ответили."))
     db.session.refresh(request)
     if approve:

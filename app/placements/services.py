@@ -167,6 +167,8 @@ def activate_placement(actor: User, placement: Placement, today: date) -> Placem
     if enterprise.id != placement.enterprise_id:
         raise RuleViolation(_("Наставник больше не работает на этом предприятии."), "mentor_id")
     profile = student.student_profile
+    if profile is None:  # _lock_people has refused a student without one
+        raise RuleViolation(_("Такого студента нет в вашем колледже."), "student_id")
     if is_minor(profile.birth_date, placement.start_date) and not (
             profile.guardian_name and profile.guardian_phone):
         # Imported office lists may lack them: the student is on record, the agreement waits.
@@ -309,7 +311,8 @@ def _require_coordinator_of(actor: User, college_id: int) -> None:
         raise RuleViolation(refusal)
 
 
-def _check_terms(start: date | None, end: date | None, hours: Any, number: str) -> None:
+def _check_terms(start: date | None, end: date | None, hours: Any, number: str
+                 ) -> tuple[date, date]:
     if start is None:
         raise RuleViolation(_("Укажите дату начала."), "start_date")
     if end is None:
@@ -340,6 +343,7 @@ def _check_terms(start: date | None, end: date | None, hours: Any, number: str) 
         )
     if len(number or "") > 40:
         raise RuleViolation(_("Номер договора — не длиннее 40 символов."), "agreement_number")
+    return start, end
 
 
 def _lock_people(college_id: int, student_id: Any, mentor_id: Any) -> tuple[User, User]:

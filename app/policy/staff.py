@@ -96,8 +96,10 @@ def can_edit_enterprise(user: User, enterprise: Enterprise) -> bool:
     return False
 
 
-def can_see_enterprise_staff(user: User, enterprise: Enterprise) -> bool:
+def can_see_enterprise_staff(user: User, enterprise: Enterprise | None) -> bool:
     """Who sees an enterprise's employers and mentors: admin, its employer, partner colleges."""
+    if enterprise is None:
+        return False
     match user.role:
         case Role.ADMIN:
             return True
@@ -108,9 +110,9 @@ def can_see_enterprise_staff(user: User, enterprise: Enterprise) -> bool:
     return False
 
 
-def employer_refusal(user: User, enterprise: Enterprise) -> str | None:
+def employer_refusal(user: User, enterprise: Enterprise | None) -> str | None:
     """Why the user may not register or invite an employer of the enterprise; None if they may."""
-    if not can_see_enterprise_staff(user, enterprise):
+    if enterprise is None or not can_see_enterprise_staff(user, enterprise):
         return _("Выберите предприятие-партнёр своего колледжа.")
     if user.role != Role.COORDINATOR:
         return None

@@ -11,7 +11,7 @@ from app import clock
 from app.authentication import roles_required
 from app.extensions import db
 from app.forms import ActionForm, chosen_id
-from app.models import DeputyAssignment, Role
+from app.models import DeputyAssignment, Role, User
 from app.policy.parties import is_mentor
 from app.policy.practice import may_name_deputy
 from app.practice import deputies
@@ -45,7 +45,7 @@ def deputies_page():
     me = current_user._get_current_object()
     today = clock.today()
     mentors = deputies.enterprise_mentors(me)
-    by_id = {m.id: m for m in mentors}
+    by_id: dict[int | None, User] = {m.id: m for m in mentors}  # looked up by a choice or None
     form = _form(mentors)
     status = 200
     if form.is_submitted():

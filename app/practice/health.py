@@ -190,7 +190,7 @@ def assess(progress: PlacementProgress, today: date, thresholds: Thresholds) -> 
     if progress.gap_percent is not None and progress.gap_percent < -thresholds.behind_percent:
         red.append(_("отставание от графика %(gap)s%% (порог %(limit)s%%)",
                      gap=round(-progress.gap_percent), limit=thresholds.behind_percent))
-    elif progress.pace == Pace.BEHIND:
+    elif progress.pace == Pace.BEHIND and progress.gap_percent is not None:
         amber.append(_("отставание от графика %(gap)s%%", gap=round(-progress.gap_percent)))
     if progress.oldest_waiting_at is not None:
         waited = (utcnow() - progress.oldest_waiting_at).days

@@ -6,6 +6,7 @@ anchor redirect, no JavaScript needed): the outcome and its undo button stand ju
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -93,14 +94,14 @@ def _groups(entries: list[DiaryEntry], now: datetime, limits: ReviewLimits) -> l
     cards = [card for group in ordered for card in group.cards]
     for card, following in zip(cards, cards[1:], strict=False):
         card.next_id = following.entry.id
-    for group, following in zip(ordered, ordered[1:], strict=False):
-        group.next_id = following.cards[0].entry.id
+    for group, next_group in zip(ordered, ordered[1:], strict=False):
+        group.next_id = next_group.cards[0].entry.id
     return ordered
 
 
 def _back_to_queue(next_id: int | None):
     """To the queue, scrolled to the notice standing above the next card."""
-    args = {"next": next_id} if next_id else {}
+    args: dict[str, Any] = {"next": next_id} if next_id else {}
     return redirect(url_for("practice.review_queue", **args, _anchor="just-done"))
 
 

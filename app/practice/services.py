@@ -228,8 +228,9 @@ def save_week(
                 refuse(_("Нечего отправлять за %(date)s: укажите часы и что сделано.",
                          date=_day(day)))
             continue
-        message = (_hours_violation(row.hours, row.activity)
-                   or daily_limit_violation(birth, day, row.hours) or inducted(day))
+        message = _hours_violation(row.hours, row.activity)
+        if message is None and row.hours is not None:  # no violation: the hours are given
+            message = daily_limit_violation(birth, day, row.hours) or inducted(day)
         if message:
             refuse(message, "hours")
         if not row.activity:

@@ -63,6 +63,8 @@ def induction_content(induction: SafetyInduction) -> dict[str, Any]:
     from app.documents.content import _placement_part
 
     placement = document_queries.placement_for_document(induction.placement_id)
+    if placement is None:  # the induction's own placement: a foreign key, never missing
+        raise LookupError(f"placement {induction.placement_id}")
     return {
         "kind": DocumentKind.INDUCTION.value,
         **_placement_part(placement),

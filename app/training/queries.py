@@ -90,7 +90,7 @@ def template_of(specialty_id: int) -> list[tuple[Competency, int | None]]:
 
 @dataclass
 class ModuleProgress(NamedInTwoLanguages):
-    competency_id: int | None
+    competency_id: int
     code: str
     name: str
     planned: int

@@ -179,6 +179,8 @@ def save_template(actor: User, specialty: Specialty, hours: dict[int, int | None
         select(PlanTemplateModule).where(PlanTemplateModule.competency_id.in_(list(hours))))}
     changes = {}
     for competency_id, value in hours.items():
+        if value is None:  # refused above by _hours_refusal
+            continue
         row = known.get(competency_id)
         before = row.planned_hours if row else None
         if before == value:
@@ -225,6 +227,8 @@ def save_plan(actor: User, placement: Placement, hours: dict[int, int | None]) -
     template = {} if own else queries.template_hours(list(hours))
     changes = {}
     for competency_id, value in hours.items():
+        if value is None:  # refused above by _hours_refusal
+            continue
         module = own.get(competency_id)
         before = module.planned_hours if module else template.get(competency_id)
         if module is None:
