@@ -16,8 +16,8 @@ from app.files.storage import kept_on_commit, register_file_columns, store
 from app.files.uploads import PDF, UploadLimits, accept_upload, megabytes
 from app.forms import ActionForm
 from app.models import Absence, Group, Placement, Role, utcnow
-from app.organisations.saving import show_on
 from app.rules import RuleViolation
+from app.saving import show_on
 from app.security import get_scoped_or_404, roles_required
 from app.web import register_nav
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from app import audit
+from app import input_checks as checks
 from app.auth.forms import MIN_PASSWORD
 from app.auth.services import sign_in_phone
 from app.extensions import db
@@ -19,7 +20,6 @@ from app.models import Invitation, User
 from app.notifications.messages import reader_locale
 from app.notify import queue_email
 from app.one_time import find_by_token, new_token, token_hash
-from app.organisations import checks
 from app.people.emails import has_real_email
 from app.rules import RuleViolation
 from app.security import hash_password, manages_invitation_of, staff_refusal

@@ -13,11 +13,11 @@ from app.invitations import services
 from app.invitations.forms import AcceptForm
 from app.labels import register_actions
 from app.models import Role, User, utcnow
-from app.organisations.saving import commit_or_show
 from app.people.emails import has_real_email
 from app.people.services import duplicate_email_message
 from app.qr import qr_svg
 from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.security import get_scoped_or_404, manages_invitation_of, roles_required
 
 bp = Blueprint("invitations", __name__)

@@ -23,8 +23,8 @@ from app.organisations.forms import (
     GroupForm,
     SpecialtyForm,
 )
-from app.organisations.saving import commit_or_show, render_form
 from app.rules import RuleViolation
+from app.saving import commit_or_show, render_form
 from app.security import (
     can_edit_enterprise,
     can_see_enterprise_staff,

@@ -15,13 +15,13 @@ from app.forms import ActionForm
 from app.invitations.views import person_url
 from app.labels import register_actions
 from app.models import Role, User, utcnow
-from app.organisations.saving import commit_or_show, render_form
 from app.people import accounts, services
+from app.people.blueprint import bp
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm
-from app.people.views import bp
 from app.qr import qr_svg
 from app.rules import RuleViolation
+from app.saving import commit_or_show, render_form
 from app.security import get_scoped_or_404, manages_access_of, roles_required
 
 register_actions({

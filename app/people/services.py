@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit, clock
+from app import input_checks as checks
 from app.domain.identifiers import birth_date_from_iin, has_valid_check_digit, mask_iin
 from app.domain.working_time import (
     EARLIEST_BIRTH_YEAR,
@@ -27,7 +28,6 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.organisations import checks
 from app.people.emails import is_placeholder, placeholder_email
 from app.rules import RuleViolation
 from app.security import can_see_enterprise_staff, employer_refusal, mentor_refusal

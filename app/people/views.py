@@ -1,6 +1,6 @@
 """Students, mentors, employer representatives and coordinators: lists, pages and forms."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,11 +16,16 @@ from app.labels import register_actions
 from app.listing import ListRequest, paginate
 from app.models import College, Enterprise, Role, User
 from app.organisations.queries import groups_of
-from app.organisations.saving import commit_or_show, render_form
-from app.people import queries, services
+from app.people import (
+    account_views,  # noqa: F401  (its routes are on the same blueprint)
+    queries,
+    services,
+)
+from app.people.blueprint import bp
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm, MentorEditForm, MentorForm, StudentForm
 from app.rules import RuleViolation
+from app.saving import commit_or_show, render_form
 from app.security import (
     can_see_enterprise_staff,
     employer_refusal,
@@ -29,8 +34,6 @@ from app.security import (
     roles_required,
 )
 from app.web import register_nav
-
-bp = Blueprint("people", __name__)
 
 register_nav("people.students", _l("Студенты"), Role.COORDINATOR, Role.ADMIN)
 register_nav("people.mentors", _l("Наставники"), Role.COORDINATOR, Role.ADMIN, Role.EMPLOYER)
@@ -325,6 +328,3 @@ def coordinator_new(college_id: int):
                        url_for("organisations.college", college_id=college.id),
                        subtitle=college.local_name)
 
-
-# Blocking accounts and contacts of employers and coordinators: routes on this blueprint.
-from app.people import account_views  # noqa: E402, F401
