@@ -260,7 +260,7 @@ def _mentor_fields(enterprise_id: int, department_id: int | None, position: str,
 
 def create_mentor(actor: User, *, enterprise_id: int, full_name: str, email: str | None,
                   phone: str = "", department_id: int | None = None, position: str = "",
-                  trainee_cap: int = 8) -> User:
+                  trainee_cap: int) -> User:
     """Register a foreman of a partner enterprise (no login until invited)."""
     enterprise = _check_enterprise_actor(actor, enterprise_id)
     fields = _account_fields(full_name, email, phone, None)
@@ -275,7 +275,7 @@ def create_mentor(actor: User, *, enterprise_id: int, full_name: str, email: str
 
 def update_mentor(actor: User, mentor: User, *, full_name: str, email: str | None,
                   phone: str = "", department_id: int | None = None, position: str = "",
-                  trainee_cap: int = 8) -> User:
+                  trainee_cap: int) -> User:
     """Change a foreman's details; the cap may not fall below the active trainees."""
     refusal = mentor_refusal(actor, mentor)
     if refusal:

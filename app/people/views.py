@@ -1,6 +1,6 @@
 """Students, mentors, employer representatives and coordinators: lists, pages and forms."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -258,7 +258,8 @@ def mentor_edit(mentor_id: int):
         "full_name": mentor.full_name, "email": shown_email(mentor.email), "phone": mentor.phone,
         "department_id": profile.department_id if profile else None,
         "position": profile.position if profile else "",
-        "trainee_cap": profile.trainee_cap if profile else 8,
+        "trainee_cap": (profile.trainee_cap if profile
+                        else current_app.config["MENTOR_TRAINEE_CAP"]),
     })
     form.department_id.choices = _department_choices([mentor.enterprise_id])
     if form.validate_on_submit():
