@@ -10,7 +10,6 @@ from flask_login import current_user
 
 from app.auth import limits, recovery
 from app.auth.services import sign_in_phone
-from app.extensions import db
 from app.forms import ActionForm
 from app.invitations.views import person_url
 from app.labels import register_actions
@@ -61,13 +60,10 @@ def _reachable(user_id: int) -> User:
 def _change_access(user_id: int, change, done: str):
     person = _reachable(user_id)
     if ActionForm().validate_on_submit():
-        try:
+        with commit_or_show(None) as saving:
             change(person)
-            db.session.commit()
+        if saving.saved:
             flash(done, "success")
-        except RuleViolation as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
     return redirect(person_url(person))
 
 
@@ -99,12 +95,9 @@ def reset_link(user_id: int):
         flash(_("Ссылок для этого пользователя выдано слишком много. Повторите через "
                 "%(minutes)s мин.", minutes=max(1, math.ceil(seconds / 60))), "error")
         return redirect(person_url(person))
-    try:
+    with commit_or_show(None) as saving:
         token = accounts.issue_reset_link(current_user, person)
-        db.session.commit()
-    except RuleViolation as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
+    if not saving.saved:
         return redirect(person_url(person))
     limits.count(str(person.id), limits.ISSUED_RESET, issuer)
     link = url_for("auth.reset_password", token=token, _external=True)
@@ -127,11 +120,11 @@ def contact_edit(user_id: int):
     form = form_class(data={"full_name": person.full_name, "email": shown_email(person.email),
                             "phone": person.phone})
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.update_contact(
-            current_user, person, full_name=form.full_name.data, email=form.email.data,
-            phone=form.phone.data),
-            duplicate=lambda: RuleViolation(services.duplicate_email_message(), "email"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                services.duplicate_email_message(), "email")) as saving:
+            services.update_contact(current_user, person, full_name=form.full_name.data,
+                                    email=form.email.data, phone=form.phone.data)
+        if saving.saved:
             flash(_("Контактные данные сохранены."), "success")
             return redirect(person_url(person))
     title = (_("Изменить данные координатора") if person.role == Role.COORDINATOR

@@ -120,10 +120,11 @@ def student_new():
         flash(_("Сначала добавьте группу."), "warning")
         return redirect(url_for("organisations.groups"))
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.create_student(
-            current_user, current_user.college_id, **form.service_fields()),
-            duplicate=lambda: RuleViolation(services.duplicate_student_message(), "iin"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                services.duplicate_student_message(), "iin")) as saving:
+            saved = services.create_student(current_user, current_user.college_id,
+                                            **form.service_fields())
+        if saving.saved:
             flash(_("Студент зарегистрирован."), "success")
             return redirect(url_for(".student", student_id=saved.id))
     return render_form(form.confirm_only_if_asked(), _("Новый студент"), url_for(".students"),
@@ -142,10 +143,10 @@ def student_edit(student_id: int):
     })
     form.group_id.choices = _group_choices()
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.update_student(
-            current_user, student, **form.service_fields()),
-            duplicate=lambda: RuleViolation(_("Этот ИИН уже указан у другого студента."), "iin"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                _("Этот ИИН уже указан у другого студента."), "iin")) as saving:
+            services.update_student(current_user, student, **form.service_fields())
+        if saving.saved:
             flash(_("Данные студента сохранены."), "success")
             return redirect(url_for(".student", student_id=student.id))
     return render_form(form.confirm_only_if_asked(), _("Изменить данные студента"),
@@ -234,10 +235,10 @@ def mentor_new():
     form.enterprise_id.choices = [(e.id, e.local_name) for e in enterprises]
     form.department_id.choices = _department_choices([e.id for e in enterprises])
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.create_mentor(
-            current_user, enterprise_id=form.enterprise_id.data, **form.service_fields()),
-            duplicate=_duplicate_email)
-        if saved is not None:
+        with commit_or_show(form, duplicate=_duplicate_email) as saving:
+            saved = services.create_mentor(current_user, enterprise_id=form.enterprise_id.data,
+                                           **form.service_fields())
+        if saving.saved:
             flash(_("Наставник зарегистрирован. Пригласите его, чтобы он смог войти."), "success")
             return redirect(url_for(".mentor", mentor_id=saved.id))
     return render_form(form, _("Новый наставник"), url_for(".mentors"), hints=MENTOR_HINTS)
@@ -263,9 +264,9 @@ def mentor_edit(mentor_id: int):
     })
     form.department_id.choices = _department_choices([mentor.enterprise_id])
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.update_mentor(
-            current_user, mentor, **form.service_fields()), duplicate=_duplicate_email)
-        if saved is not None:
+        with commit_or_show(form, duplicate=_duplicate_email) as saving:
+            services.update_mentor(current_user, mentor, **form.service_fields())
+        if saving.saved:
             flash(_("Данные наставника сохранены."), "success")
             return redirect(url_for(".mentor", mentor_id=mentor.id))
     return render_form(form, _("Изменить данные наставника"),
@@ -300,10 +301,11 @@ def employer_new(enterprise_id: int):
         return redirect(url_for("organisations.enterprise", enterprise_id=enterprise.id))
     form = EmployerForm()
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.create_employer(
-            current_user, enterprise_id=enterprise.id, full_name=form.full_name.data,
-            email=form.email.data, phone=form.phone.data), duplicate=_duplicate_email)
-        if saved is not None:
+        with commit_or_show(form, duplicate=_duplicate_email) as saving:
+            services.create_employer(
+                current_user, enterprise_id=enterprise.id, full_name=form.full_name.data,
+                email=form.email.data, phone=form.phone.data)
+        if saving.saved:
             flash(_("Представитель предприятия зарегистрирован. Отправьте приглашение."),
                   "success")
             return redirect(url_for("organisations.enterprise", enterprise_id=enterprise.id))
@@ -319,10 +321,11 @@ def coordinator_new(college_id: int):
     college = get_scoped_or_404(College, college_id)
     form = CoordinatorForm()
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.create_coordinator(
-            current_user, college_id=college.id, full_name=form.full_name.data,
-            email=form.email.data, phone=form.phone.data), duplicate=_duplicate_email)
-        if saved is not None:
+        with commit_or_show(form, duplicate=_duplicate_email) as saving:
+            services.create_coordinator(
+                current_user, college_id=college.id, full_name=form.full_name.data,
+                email=form.email.data, phone=form.phone.data)
+        if saving.saved:
             flash(_("Координатор назначен. Отправьте приглашение."), "success")
             return redirect(url_for("organisations.college", college_id=college.id))
     return render_form(form, _("Новый координатор"),
