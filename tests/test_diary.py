@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, DiaryEntry, EntryStatus, PlacementStatus, Role
-from app.practice.weeks import Week, parse_week, working_days
+from app.practice.weeks import Week, parse_week
 from tests import builders
 from tests.builders_practice import (
     competency,
@@ -44,12 +44,6 @@ def test_week_is_read_from_iso_code_or_any_date():
     assert parse_week("2026-W60") is None
     assert parse_week("вчера") is None
     assert Week(date(2026, 11, 23)).code == "2026-W48"
-
-
-def test_working_days_count_monday_to_friday():
-    assert working_days(date(2026, 11, 23), date(2026, 11, 29)) == 5
-    assert working_days(date(2026, 11, 27), date(2026, 11, 30)) == 2
-    assert working_days(date(2026, 11, 30), date(2026, 11, 23)) == 0
 
 
 def test_week_page_shows_seven_days_and_closes_future_and_outside_days(login_as):

@@ -3,6 +3,7 @@ lists with exports and the query-count guard, history on their pages."""
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -265,6 +266,13 @@ def test_mentor_cap_cannot_fall_below_active_trainees(login_as):
     assert "уже 3 действующих практикантов" in page
     db.session.expire_all()
     assert db.session.get(MentorProfile, d.mentor.id).trainee_cap == 8
+
+
+def test_new_mentor_form_offers_the_configured_cap(app, login_as):
+    app.config["MENTOR_TRAINEE_CAP"] = 5
+    page = login_as(desk().coordinator).get("/mentors/new").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="trainee_cap"[^>]*>', page)
+    assert field is not None and 'value="5"' in field.group(0)
 
 
 def test_employer_registers_and_edits_own_mentors_only(login_as):

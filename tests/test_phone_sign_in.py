@@ -2,11 +2,11 @@
 
 import pytest
 
+from app import input_checks as checks
 from app.domain.phones import canonical
 from app.extensions import db
 from app.invitations import services as invitations
 from app.models import User, utcnow
-from app.organisations import checks
 from app.people.emails import placeholder_email
 from tests import builders
 

@@ -29,7 +29,7 @@ from app.naming import local_name
 from app.placements import acceptance, changes
 from app.policy.parties import is_coordinator
 from app.qr import qr_svg
-from app.rules import RuleViolation
+from app.saving import Saving, commit_or_show
 from app.scopes import get_scoped_or_404, scope_of
 from app.web import register_nav
 
@@ -74,17 +74,20 @@ def _step(placement_id: int, attempted: str, act, done: str, form=None):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
         return _show(placement_id)
-    try:
+    with commit_or_show(None) as saving:
         act(actor, placement, form)
-    except RuleViolation as refusal:
-        db.session.rollback()
-        acceptance.record_refusal(actor, placement_id, attempted, refusal.message)
-        db.session.commit()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
+    if saving.saved:
         flash(done, "success")
+    _put_on_record(actor, placement_id, attempted, saving)
     return _show(placement_id)
+
+
+def _put_on_record(actor: User | None, placement_id: int, attempted: str,
+                   saving: Saving) -> None:
+    """A refused attempt is on the record (its own commit); nothing of what it tried is."""
+    if saving.refusal is not None:
+        acceptance.record_refusal(actor, placement_id, attempted, saving.refusal.message)
+        db.session.commit()
 
 
 @bp.post("/placements/<int:placement_id>/send")
@@ -129,15 +132,11 @@ def guardian_link(placement_id: int):
     if not StepForm().validate_on_submit():
         flash(str(STALE_PAGE), "error")
         return _show(placement_id)
-    try:
+    with commit_or_show(None) as saving:
         link, token = acceptance.issue_guardian_link(actor, placement, utcnow())
-    except RuleViolation as refusal:
-        db.session.rollback()
-        acceptance.record_refusal(actor, placement_id, "guardian_link_issued", refusal.message)
-        db.session.commit()
-        flash(refusal.message, "error")
+    if not saving.saved:
+        _put_on_record(actor, placement_id, "guardian_link_issued", saving)
         return _show(placement_id)
-    db.session.commit()
     url = acceptance.guardian_url(token)
     page = render_template("acceptance/handover.html", placement=placement, link=link, url=url,
                            qr=_qr_svg(url), guardian=placement.student.student_profile)
@@ -207,16 +206,12 @@ def confirm(token: str):
     if request.method == "POST":
         _count_attempt()
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             acceptance.confirm_by_guardian(token, now, clock.today())
-        except RuleViolation as refusal:
-            db.session.rollback()
-            acceptance.record_refusal(None, placement.id, "confirmed_by_guardian",
-                                      refusal.message)
-            db.session.commit()
+        if saving.refusal is not None:
+            _put_on_record(None, placement.id, "confirmed_by_guardian", saving)
             return _no_store(render_template("acceptance/guardian_dead.html",
-                                             message=refusal.message), 409)
-        db.session.commit()
+                                             message=saving.refusal.message), 409)
         return _no_store(render_template("acceptance/guardian_done.html", placement=placement,
                                          agreement=agreement_name(placement)), 200)
     page = render_template("acceptance/guardian.html", form=form, placement=placement,
@@ -275,18 +270,13 @@ def request_change(placement_id: int):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
         return _changes_anchor(placement_id)
-    try:
+    with commit_or_show(None) as saving:
         changes.request_change(actor, placement, form.version.data, ChangeKind(form.kind.data),
                                form.values(), form.reason.data, utcnow())
-    except RuleViolation as refusal:
-        db.session.rollback()
-        acceptance.record_refusal(actor, placement_id, "change_requested", refusal.message)
-        db.session.commit()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
+    if saving.saved:
         flash(_("Изменение предложено. Договор изменится, когда другая сторона его одобрит."),
               "success")
+    _put_on_record(actor, placement_id, "change_requested", saving)
     return _changes_anchor(placement_id)
 
 
@@ -305,18 +295,13 @@ def _answer(request_id: int, approve: bool):
     if not form.validate_on_submit():
         flash(_first_error(form), "error")
         return _changes_anchor(placement.id)
-    try:
+    with commit_or_show(None) as saving:
         changes.answer_change(actor, request_, approve, form.comment.data, utcnow(),
                               clock.today())
-    except RuleViolation as refusal:
-        db.session.rollback()
-        acceptance.record_refusal(actor, placement.id, attempted, refusal.message)
-        db.session.commit()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
+    if saving.saved:
         flash(_("Изменение одобрено и внесено в договор.") if approve
               else _("Изменение отклонено."), "success")
+    _put_on_record(actor, placement.id, attempted, saving)
     return _changes_anchor(placement.id)
 
 

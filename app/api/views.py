@@ -15,7 +15,7 @@ from app.forms import ActionForm
 from app.models import ApiToken, College, Enterprise, Role, TokenScope, User, utcnow
 from app.naming import local_name
 from app.policy.tokens import may_manage_organisation_tokens
-from app.rules import RuleViolation
+from app.saving import commit_or_show
 
 bp = Blueprint("api_tokens", __name__, cli_group="api")
 
@@ -68,17 +68,14 @@ def personal():
     issued = None
     status = 200
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             issued = tokens.create_personal_token(
                 current_user, name=form.name.data, days=int(form.days.data),
                 scope=form.scope.data, now=utcnow())
-        except RuleViolation as refusal:
-            db.session.rollback()
-            getattr(form, refusal.field or "name").errors.append(refusal.message)
-            status = 422
-        else:
-            db.session.commit()
+        if saving.saved:
             form = TokenForm(formdata=None)
+        else:
+            status = 422
     elif form.is_submitted():
         status = 422
     return _issued_page("api/tokens.html", form, issued,
@@ -113,18 +110,15 @@ def organisation():
     issued = None
     status = 200
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             issued = tokens.issue_organisation_token(
                 current_user, _organisation(form.organisation.data), name=form.name.data,
                 days=int(form.days.data), scope=form.scope.data, now=utcnow())
-        except RuleViolation as refusal:
-            db.session.rollback()
-            getattr(form, refusal.field or "name").errors.append(refusal.message)
-            status = 422
-        else:
-            db.session.commit()
+        if saving.saved:
             form = OrganisationTokenForm(formdata=None)
             form.organisation.choices = _organisation_choices()
+        else:
+            status = 422
     elif form.is_submitted():
         status = 422
     return _issued_page("api/organisation_tokens.html", form, issued,
@@ -140,13 +134,9 @@ def revoke(token_id: int):
             token.user_id is None and may_manage_organisation_tokens(current_user) is None)):
         abort(404)
     if ActionForm().validate_on_submit():
-        try:
+        with commit_or_show(None) as saving:
             tokens.revoke_token(current_user, token, now=utcnow())
-        except RuleViolation as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Токен «%(name)s» отозван: запросы с ним больше не принимаются.",
                     name=token.name), "success")
     return redirect(url_for("api_tokens.personal" if token.user_id

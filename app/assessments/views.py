@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.policy.assessments import may_score
 from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
@@ -184,13 +185,9 @@ def college_score(assessment_id: int):
     if not form.validate_on_submit():
         db.session.rollback()
         return _render_show(assessment_id, form, 400)
-    try:
+    with commit_or_show(None) as saving:
         services.set_college_score(current_user, assessment, int(form.college_score.data),
                                    utcnow())
-    except RuleViolation as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(url_for(".show", assessment_id=assessment_id))
-    db.session.commit()
-    flash(_("Балл колледжа сохранён."), "success")
+    if saving.saved:
+        flash(_("Балл колледжа сохранён."), "success")
     return redirect(url_for(".show", assessment_id=assessment_id))

@@ -17,9 +17,9 @@ from app.files.storage import kept_on_commit, register_file_columns, store
 from app.files.uploads import PDF, UploadLimits, accept_upload, megabytes
 from app.forms import ActionForm
 from app.models import Absence, Group, Placement, Role, utcnow
-from app.organisations.saving import show_on
 from app.policy import attendance as policy
 from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
@@ -95,23 +95,22 @@ def record_absence(placement_id: int):
         except RuleViolation as refusal:
             form.document.errors = [refusal.message]
             return _page(placement, absence_form=form, status=422)
-        try:
-            # The paper is stored with the row, and removed again if the row is not written.
-            with kept_on_commit(db.session):
-                document = None
-                if accepted is not None:
-                    kept = store(accepted.data, accepted.content_type)
-                    document = services.StoredDocument(kept.key, accepted.name,
-                                                       accepted.content_type)
-                services.record_absence(
-                    current_user._get_current_object(), placement,
-                    first_day=form.first_day.data,
-                    last_day=form.last_day.data or form.first_day.data, kind=form.chosen_kind,
-                    note=form.note.data or "", today=clock.today(),
-                    horizon_days=current_app.config["ABSENCE_HORIZON_DAYS"], document=document)
-        except RuleViolation as refusal:
-            show_on(form, refusal)
-        else:
+        # The paper is stored with the row, and removed again if the row is not written. The
+        # page shows the form only to whoever may record: anyone else is told why in a flash.
+        shown = form if policy.may_record_absence(current_user, placement) is None else None
+        with commit_or_show(shown) as saving, kept_on_commit(db.session):
+            document = None
+            if accepted is not None:
+                kept = store(accepted.data, accepted.content_type)
+                document = services.StoredDocument(kept.key, accepted.name,
+                                                   accepted.content_type)
+            services.record_absence(
+                current_user._get_current_object(), placement,
+                first_day=form.first_day.data,
+                last_day=form.last_day.data or form.first_day.data, kind=form.chosen_kind,
+                note=form.note.data or "", today=clock.today(),
+                horizon_days=current_app.config["ABSENCE_HORIZON_DAYS"], document=document)
+        if saving.saved:
             flash(_("Пропуск записан: наставник подтвердит или оспорит его."), "success")
             return redirect(url_for(".placement_calendar", placement_id=placement.id))
     return _page(placement, absence_form=form, status=422)
@@ -134,15 +133,11 @@ def review_absence(absence_id: int):
     absence = _load_absence(absence_id)
     form = AbsenceReviewForm(prefix=f"a{absence.id}")
     if form.validate_on_submit():
-        try:
+        with commit_or_show(None) as saving:
             services.review_absence(current_user._get_current_object(), absence,
                                     confirm=bool(form.confirm.data),
                                     comment=form.comment.data or "", now=utcnow())
-        except RuleViolation as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Пропуск подтверждён.") if form.confirm.data else _("Пропуск оспорен."),
                   "success")
     elif "csrf_token" in form.errors:
@@ -160,13 +155,9 @@ def withdraw_absence(absence_id: int):
     absence = _load_absence(absence_id)
     placement_id = absence.placement_id
     if ActionForm().validate_on_submit():
-        try:
+        with commit_or_show(None) as saving:
             services.withdraw_absence(current_user._get_current_object(), absence)
-        except RuleViolation as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Пропуск отозван."), "success")
     return redirect(url_for(".placement_calendar", placement_id=placement_id))
 
@@ -177,16 +168,13 @@ def record_break(placement_id: int):
     placement = get_scoped_or_404(Placement, placement_id)
     form = BreakForm()
     if form.validate_on_submit():
-        try:
+        shown = form if policy.may_record_break(current_user, placement) is None else None
+        with commit_or_show(shown) as saving:
             services.record_break(current_user._get_current_object(), placement,
                                   starts_on=form.starts_on.data,
                                   planned_return_on=form.planned_return_on.data,
                                   reason=form.reason.data or "")
-        except RuleViolation as refusal:
-            db.session.rollback()
-            show_on(form, refusal)
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Перерыв в обучении оформлен."), "success")
             return redirect(url_for(".placement_calendar", placement_id=placement.id))
     return _page(placement, break_form=form, status=422)
@@ -216,17 +204,13 @@ def group_schedule(group_id: int):
         form = ScheduleForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             services.save_schedule(
                 current_user._get_current_object(), group, weekdays=form.weekdays.data,
                 enterprise_weeks=form.enterprise_weeks.data,
                 college_weeks=form.college_weeks.data, cycle_start=form.cycle_start.data,
                 planned_share_percent=form.planned_share_percent.data)
-        except RuleViolation as refusal:
-            db.session.rollback()
-            show_on(form, refusal)
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("График группы сохранён."), "success")
             return redirect(url_for("organisations.group", group_id=group.id))
     if request.method == "POST":

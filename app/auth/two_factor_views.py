@@ -15,7 +15,7 @@ from app.extensions import db
 from app.labels import register_actions
 from app.models import User
 from app.qr import qr_svg
-from app.rules import RuleViolation
+from app.saving import commit_or_show
 
 PENDING = "pending_login"
 register_actions({
@@ -69,18 +69,15 @@ def second_factor():
                               minutes=max(1, -(-seconds // 60)))]
         return render_template("auth/second_factor.html", form=form, setup=None), 429
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             if factor is None:
                 codes = two_factor.confirm_setup(user, form.code.data)
             else:
                 two_factor.check_second_factor(user, form.code.data)
                 codes = None
-        except RuleViolation as refusal:
-            db.session.rollback()
+        if not saving.saved:
             limits.count(user.email, limits.SECOND_FACTOR)
-            form.code.errors = [refusal.message]
         else:
-            db.session.commit()
             response = _finish(user, pending)
             if codes:
                 return render_template("auth/recovery_codes.html", codes=codes,
@@ -106,24 +103,15 @@ def two_factor_settings():
     form = SecondFactorForm(prefix="enable")
     disable_form = DisableSecondFactorForm(prefix="disable")
     if factor is None and form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             codes = two_factor.confirm_setup(user, form.code.data)
-        except RuleViolation as refusal:
-            db.session.rollback()
-            form.code.errors = [refusal.message]
-        else:
-            db.session.commit()
+        if saving.saved:
             return render_template("auth/recovery_codes.html", codes=codes,
                                    next_url=url_for("auth.two_factor_settings"))
     elif factor is not None and disable_form.validate_on_submit():
-        try:
+        with commit_or_show(disable_form) as saving:
             two_factor.disable(user, disable_form.password.data, disable_form.code.data)
-        except RuleViolation as refusal:
-            db.session.rollback()
-            target = getattr(disable_form, refusal.field or "code", disable_form.code)
-            target.errors = [refusal.message]
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Двухфакторный вход выключен."), "success")
             return redirect(url_for("auth.two_factor_settings"))
     setup = None

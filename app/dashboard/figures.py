@@ -16,6 +16,8 @@ from app.dashboard.queries import Filters
 from app.i18n import format_date
 from app.models import User
 from app.naming import local_name
+from app.outcomes.figures import EmploymentFigure
+from app.outcomes.figures import share as rate
 
 TABLE_ROWS = 25
 
@@ -49,25 +51,10 @@ class Figure:
 
 
 @dataclass
-class Headline:
-    year: int
-    graduates: int = 0
-    employed: int = 0
-    known: int = 0
-    rate: float = 0.0
-    known_rate: float = 0.0
-
-
-@dataclass
 class Dashboard:
-    headline: Headline
+    headline: EmploymentFigure
     funnel: dict[str, int]
     figures: list[Figure] = field(default_factory=list)
-
-
-def rate(part: int, whole: int) -> float:
-    """A percentage to one decimal, 0 when there is nothing to divide by."""
-    return round(100 * part / whole, 1) if whole else 0.0
 
 
 def _pct(value: float) -> str:
@@ -95,14 +82,13 @@ def _graduate_cells(row: Any) -> tuple:
             rate(row.known, row.graduates))
 
 
-def headline_of(by_year: list, f: Filters) -> Headline:
+def headline_of(by_year: list, f: Filters) -> EmploymentFigure:
     """The figure cards' year: the one chosen, else the latest with graduates."""
     year = f.year or (by_year[-1].year if by_year else clock.today().year)
     for row in by_year:
         if row.year == year:
-            return Headline(year, row.graduates, row.employed, row.known,
-                            rate(row.employed, row.graduates), rate(row.known, row.graduates))
-    return Headline(year)
+            return EmploymentFigure(year, row.graduates, row.employed, row.known)
+    return EmploymentFigure(year)
 
 
 def graduates_by_year(by_year: list) -> Figure:

@@ -24,7 +24,6 @@ from sqlalchemy import (
 from app.dashboard.sql import hours_between, unindexed, week_start
 from app.extensions import db
 from app.models import (
-    IN_SPECIALTY,
     Assessment,
     AssessmentKind,
     College,
@@ -46,6 +45,7 @@ from app.models import (
     User,
 )
 from app.naming import local_name
+from app.outcomes.figures import graduate_counts
 from app.scopes import scope_of
 
 OFFERED = (OfferStatus.MADE, OfferStatus.ACCEPTED, OfferStatus.DECLINED)
@@ -97,18 +97,10 @@ def _outcome_conditions(user: User, f: Filters, year: int | None) -> list[Any]:
     return conditions
 
 
-def _graduate_counts() -> tuple[Any, Any, Any]:
-    return (
-        func.count(GraduateOutcome.id).label("graduates"),
-        _count_if(GraduateOutcome.outcome.in_(IN_SPECIALTY)).label("employed"),
-        _count_if(GraduateOutcome.outcome != OutcomeKind.UNKNOWN).label("known"),
-    )
-
-
 def graduates_by_year(user: User, f: Filters) -> list[Row]:
     """Graduates, employed in the specialty and outcomes known, per graduation year."""
     return list(db.session.execute(
-        select(GraduateOutcome.graduation_year.label("year"), *_graduate_counts())
+        select(GraduateOutcome.graduation_year.label("year"), *graduate_counts())
         .where(*_outcome_conditions(user, f, None))
         .group_by(GraduateOutcome.graduation_year)
         .order_by(GraduateOutcome.graduation_year)
@@ -118,7 +110,7 @@ def graduates_by_year(user: User, f: Filters) -> list[Row]:
 def graduates_by_college(user: User, f: Filters, year: int, limit: int | None) -> list[Row]:
     """The year's graduate figures per college, largest first; `total` counts all colleges."""
     stmt = (
-        select(College.id, College.name, College.name_kk, *_graduate_counts(),
+        select(College.id, College.name, College.name_kk, *graduate_counts(),
                func.count().over().label("total"))
         .join(College, College.id == GraduateOutcome.college_id)
         .where(*_outcome_conditions(user, f, year))
@@ -132,7 +124,7 @@ def graduates_by_specialty(user: User, f: Filters, year: int, limit: int | None)
     """The year's graduate figures per specialty code of the classifier, largest first."""
     stmt = (
         select(Specialty.code, func.min(Specialty.name).label("name"),
-               func.max(Specialty.name_kk).label("name_kk"), *_graduate_counts(),
+               func.max(Specialty.name_kk).label("name_kk"), *graduate_counts(),
                func.count().over().label("total"))
         .join(Specialty, Specialty.id == GraduateOutcome.specialty_id)
         .where(*_outcome_conditions(user, f, year))

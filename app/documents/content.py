@@ -25,6 +25,7 @@ from app.models import (
     Placement,
 )
 from app.naming import content_names
+from app.outcomes.figures import share as percent
 from app.placements import compensation
 from app.training import documents as training_documents
 
@@ -300,11 +301,6 @@ def report_content(college_id: int | None, year: int) -> dict[str, Any]:
         "rows": rows,
         "outcomes": queries.outcome_counts(college_id, year),
     }
-
-
-def percent(part: int | float, whole: int | float) -> float:
-    """A share in percent with one decimal, 0 for an empty whole."""
-    return round(100 * part / whole, 1) if whole else 0.0
 
 
 def weekly_plan(content: dict[str, Any]) -> float:

@@ -7,12 +7,11 @@ the public verification page recomputes a document's content without a signed-in
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
-    IN_SPECIALTY,
     Assessment,
     AssessmentKind,
     College,
@@ -32,6 +31,7 @@ from app.models import (
     User,
 )
 from app.naming import content_names
+from app.outcomes.figures import graduate_counts
 from app.scopes import scope_of
 
 
@@ -103,15 +103,9 @@ def group_placements(group: Group) -> list[Placement]:
 
 def employment_rows(college_id: int | None, year: int) -> list[dict]:
     """Graduates, employed in specialty and known outcomes of a year by college and specialty."""
-    employed = func.coalesce(
-        func.sum(case((GraduateOutcome.outcome.in_(IN_SPECIALTY), 1), else_=0)), 0
-    )
-    known = func.coalesce(
-        func.sum(case((GraduateOutcome.outcome != OutcomeKind.UNKNOWN, 1), else_=0)), 0
-    )
     query = (
         select(College.name, College.name_kk, Specialty.code, Specialty.name, Specialty.name_kk,
-               func.count(), employed, known)
+               *graduate_counts())
         .select_from(GraduateOutcome)
         .join(College, College.id == GraduateOutcome.college_id)
         .join(Specialty, Specialty.id == GraduateOutcome.specialty_id)

@@ -81,10 +81,6 @@ def holiday_name(day: date, locale: str = "ru") -> str | None:
     return _holidays_of(day.year, language).get(day, "") if language else ""
 
 
-def is_public_holiday(day: date) -> bool:
-    return day in _holidays_of(day.year)
-
-
 @lru_cache(maxsize=512)
 def _expected_ordinals(schedule: Schedule, year: int) -> tuple[int, ...]:
     """The schedule's enterprise days of a year that are not public holidays, as ordinals."""

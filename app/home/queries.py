@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 from app.acceptance import queries as acceptance_queries
 from app.extensions import db
 from app.models import (
-    IN_SPECIALTY,
     College,
     DiaryEntry,
     Enterprise,
@@ -21,6 +20,7 @@ from app.models import (
     Role,
     User,
 )
+from app.outcomes.figures import EmploymentFigure, employment_figure
 from app.outcomes.queries import due_count
 from app.practice.health import Health, Thresholds
 from app.practice.queries import progress_board
@@ -60,23 +60,9 @@ def _waiting_entries(user: User) -> int:
     ) or 0
 
 
-def graduate_figures(user: User, year: int) -> dict[str, float | int]:
-    """Graduates of a year, employed in the specialty, and the rate — computed from records."""
-    graduates, employed, known = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((GraduateOutcome.outcome.in_(IN_SPECIALTY), 1))), 0),
-            func.coalesce(
-                func.sum(case((GraduateOutcome.outcome != OutcomeKind.UNKNOWN, 1))), 0
-            ),
-        ).where(scope_of(GraduateOutcome, user), GraduateOutcome.graduation_year == year)
-    ).one()
-    return {
-        "graduates": graduates,
-        "employed": employed,
-        "rate": round(100 * employed / graduates, 1) if graduates else 0.0,
-        "known_rate": round(100 * known / graduates, 1) if graduates else 0.0,
-    }
+def graduate_figures(user: User, year: int) -> EmploymentFigure:
+    """Graduates of a year in the user's scope, employed in the specialty, outcomes known."""
+    return employment_figure(year, scope_of(GraduateOutcome, user))
 
 
 def latest_graduation_year(user: User) -> int | None:

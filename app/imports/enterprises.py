@@ -10,12 +10,12 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from app import input_checks as checks
 from app.extensions import db
 from app.imports import bulk, cells
 from app.imports.reading import Table
 from app.imports.services import Outcome, refused, repeated_row
 from app.models import College, Enterprise, Partnership, Role, User
-from app.organisations import checks
 from app.organisations.services import _enterprise_fields
 from app.rules import RuleViolation
 

@@ -12,10 +12,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import input_checks as checks
 from app.imports import bulk, cells
 from app.models import Group, Specialty, User
 from app.naming import local_name
-from app.organisations import checks
 from app.rules import RuleViolation
 
 # Latin letters that look like Cyrillic ones: "CB-23-1" typed on an English keyboard is СВ-23-1.

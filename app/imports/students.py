@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app import input_checks as checks
 from app.domain.identifiers import birth_date_from_iin, mask_iin
 from app.domain.working_time import is_minor
 from app.extensions import db
@@ -22,7 +23,6 @@ from app.imports.groups import GroupPlan
 from app.imports.reading import Table
 from app.imports.services import NewRecord, Outcome, refused, repeated_row
 from app.models import Role, StudentProfile, User
-from app.organisations import checks
 from app.people.emails import is_placeholder, placeholder_email
 from app.people.services import checked_iin, duplicate_email_message, iin_taken_message
 from app.rules import RuleViolation

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import CursorResult, select, update
 
 from app import audit
+from app import input_checks as checks
 from app.auth.forms import MIN_PASSWORD
 from app.auth.services import sign_in_phone
 from app.authentication import hash_password
@@ -21,7 +22,6 @@ from app.models import Invitation, User
 from app.notifications.messages import reader_locale
 from app.notify import queue_email
 from app.one_time import find_by_token, new_token, token_hash
-from app.organisations import checks
 from app.people.emails import has_real_email
 from app.policy import manages_invitation_of, staff_refusal
 from app.rules import RuleViolation

@@ -8,18 +8,17 @@ from markupsafe import Markup
 
 from app.auth.services import sign_in_phone
 from app.authentication import roles_required
-from app.extensions import db
 from app.forms import ActionForm
 from app.invitations import services
 from app.invitations.forms import AcceptForm
 from app.labels import register_actions
 from app.models import Role, User, utcnow
-from app.organisations.saving import commit_or_show
 from app.people.emails import has_real_email
 from app.people.services import duplicate_email_message
 from app.policy import manages_invitation_of
 from app.qr import qr_svg
 from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.scopes import get_scoped_or_404
 
 bp = Blueprint("invitations", __name__)
@@ -62,12 +61,9 @@ def invite(user_id: int):
     user = _invitee(user_id)
     if not ActionForm().validate_on_submit():
         return redirect(person_url(user))
-    try:
+    with commit_or_show(None) as saving:
         invitation, token = services.invite(current_user, user, utcnow())
-        db.session.commit()
-    except RuleViolation as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
+    if not saving.saved:
         return redirect(person_url(user))
     link = services.invitation_link(token)
     response = render_template(
@@ -82,13 +78,10 @@ def invite(user_id: int):
 def revoke(user_id: int):
     user = _invitee(user_id)
     if ActionForm().validate_on_submit():
-        try:
+        with commit_or_show(None) as saving:
             services.revoke(current_user, user, utcnow())
-            db.session.commit()
+        if saving.saved:
             flash(_("Приглашение отозвано: ссылка больше не действует."), "success")
-        except RuleViolation as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
     return redirect(person_url(user))
 
 
@@ -103,10 +96,11 @@ def accept(token: str):
     needs_email = not has_real_email(invitation.user)
     form = AcceptForm()
     if form.validate_on_submit():
-        user = commit_or_show(form, lambda: services.accept_invitation(
-            token, form.password.data, now, email=form.email.data if needs_email else None),
-            duplicate=lambda: RuleViolation(duplicate_email_message(), "email"))
-        if user is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                duplicate_email_message(), "email")) as saving:
+            user = services.accept_invitation(
+                token, form.password.data, now, email=form.email.data if needs_email else None)
+        if saving.saved:
             session.clear()
             login_user(user)
             flash(_("Пароль задан. Добро пожаловать в Shakirt!"), "success")

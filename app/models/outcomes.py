@@ -38,11 +38,12 @@ class GraduateOutcome(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
-    college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id"))
+    # The coordinator's scope filters on the college, the mentor's on the placement.
+    college_id: Mapped[int] = mapped_column(ForeignKey("colleges.id"), index=True)
     specialty_id: Mapped[int] = mapped_column(ForeignKey("specialties.id"), index=True)
     graduation_year: Mapped[int]
     graduated_on: Mapped[date] = mapped_column(Date)
-    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"))
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
     host_enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"))
     outcome: Mapped[OutcomeKind] = mapped_column(
         enum_column(OutcomeKind, "outcome_kind"), default=OutcomeKind.UNKNOWN

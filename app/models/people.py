@@ -80,9 +80,6 @@ class User(UserMixin, TimestampMixin, Base):
     def is_active(self) -> bool:
         return self.active and self.password_hash is not None
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
 
 class StudentProfile(Base):
     """What a college knows of a trainee beyond the account."""

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import Length
 
-from app.organisations import checks
+from app import input_checks as checks
 from app.rules import RuleViolation
 
 FIELDS = ("head_name", "head_position", "authority_basis", "legal_address", "iban", "bik",

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import audit
+from app import input_checks as checks
 from app.extensions import db
 from app.models import (
     College,
@@ -19,7 +20,7 @@ from app.models import (
     Specialty,
     User,
 )
-from app.organisations import checks, legal
+from app.organisations import legal
 from app.policy import can_edit_enterprise
 from app.rules import RuleViolation
 

@@ -24,10 +24,10 @@ from app.organisations.forms import (
     GroupForm,
     SpecialtyForm,
 )
-from app.organisations.saving import commit_or_show, render_form
 from app.policy import can_edit_enterprise, can_see_enterprise_staff, employer_refusal
 from app.policy.parties import is_admin, is_coordinator, is_employer
 from app.rules import RuleViolation
+from app.saving import commit_or_show, render_form
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
@@ -67,11 +67,12 @@ def college_edit(college_id: int):
 def _college_form(college: College | None):
     form = CollegeForm(obj=college)
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.save_college(
-            current_user, college, name=form.name.data, city=form.city.data, bin=form.bin.data,
-            name_kk=form.name_kk.data, **legal.form_values(form)),
-            duplicate=lambda: RuleViolation(_("Колледж с этим БИН уже зарегистрирован."), "bin"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                _("Колледж с этим БИН уже зарегистрирован."), "bin")) as saving:
+            saved = services.save_college(
+                current_user, college, name=form.name.data, city=form.city.data,
+                bin=form.bin.data, name_kk=form.name_kk.data, **legal.form_values(form))
+        if saving.saved:
             flash(_("Колледж сохранён."), "success")
             return redirect(url_for(".college", college_id=saved.id))
     back = url_for(".college", college_id=college.id) if college else url_for(".colleges")
@@ -125,10 +126,10 @@ def _specialty_form(specialty: Specialty | None):
             if c.name_kk)
     college_id = current_user.college_id
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: _save_specialty(form, college_id, specialty),
-            duplicate=lambda: RuleViolation(
-                _("Специальность с этим кодом в колледже уже есть."), "code"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                _("Специальность с этим кодом в колледже уже есть."), "code")) as saving:
+            saved = _save_specialty(form, college_id, specialty)
+        if saving.saved:
             flash(_("Специальность сохранена."), "success")
             return redirect(url_for(".specialty", specialty_id=saved.id))
     back = (url_for(".specialty", specialty_id=specialty.id) if specialty
@@ -185,11 +186,12 @@ def _group_form(group: Group | None):
         flash(_("Сначала добавьте специальность."), "warning")
         return redirect(url_for(".specialty_new"))
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.save_group(
-            current_user, college_id, group, code=form.code.data,
-            intake_year=form.intake_year.data, specialty_id=form.specialty_id.data),
-            duplicate=lambda: RuleViolation(_("Группа с этим кодом в колледже уже есть."), "code"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                _("Группа с этим кодом в колледже уже есть."), "code")) as saving:
+            saved = services.save_group(
+                current_user, college_id, group, code=form.code.data,
+                intake_year=form.intake_year.data, specialty_id=form.specialty_id.data)
+        if saving.saved:
             flash(_("Группа сохранена."), "success")
             return redirect(url_for(".group", group_id=saved.id))
     back = url_for(".group", group_id=group.id) if group else url_for(".groups")
@@ -268,10 +270,12 @@ def enterprise_link(enterprise_id: int):
 def enterprise_new():
     form = EnterpriseForm()
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.register_enterprise(
-            current_user, current_user.college_id, bin=form.bin.data, **form.service_fields()),
-            duplicate=lambda: RuleViolation(services.duplicate_enterprise_message(), "bin"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                services.duplicate_enterprise_message(), "bin")) as saving:
+            saved = services.register_enterprise(
+                current_user, current_user.college_id, bin=form.bin.data,
+                **form.service_fields())
+        if saving.saved:
             flash(_("Предприятие зарегистрировано."), "success")
             return redirect(url_for(".enterprise", enterprise_id=saved.id))
     return render_form(form, _("Новое предприятие"), url_for(".enterprises"),
@@ -336,9 +340,9 @@ def enterprise_edit(enterprise_id: int):
     enterprise = _editable_enterprise(enterprise_id)
     form = EnterpriseEditForm(obj=enterprise)
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.update_enterprise(
-            current_user, enterprise, **form.service_fields()))
-        if saved is not None:
+        with commit_or_show(form) as saving:
+            services.update_enterprise(current_user, enterprise, **form.service_fields())
+        if saving.saved:
             flash(_("Данные предприятия сохранены."), "success")
             return redirect(url_for(".enterprise", enterprise_id=enterprise.id))
     return render_form(form, _("Изменить предприятие"),
@@ -352,13 +356,14 @@ def enterprise_edit(enterprise_id: int):
 def department_add(enterprise_id: int):
     enterprise = _editable_enterprise(enterprise_id)
     form = DepartmentForm()
-    added = form.validate_on_submit() and commit_or_show(
-        form, lambda: services.add_department(current_user, enterprise, form.name.data,
-                                              form.name_kk.data),
-        duplicate=lambda: RuleViolation(_("Такое подразделение уже есть.")))
-    if added:
-        flash(_("Цех добавлен."), "success")
-    for error in [*form.name.errors, *form.name_kk.errors]:
+    if form.validate_on_submit():
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                _("Такое подразделение уже есть."))) as saving:
+            services.add_department(current_user, enterprise, form.name.data, form.name_kk.data)
+        if saving.saved:
+            flash(_("Цех добавлен."), "success")
+    # The enterprise's page is shown again, not this form: its refusals go there as flashes.
+    for error in [*form.name.errors, *form.name_kk.errors, *form.form_errors]:
         flash(error, "error")
     return redirect(url_for(".enterprise", enterprise_id=enterprise.id))
 
@@ -374,10 +379,11 @@ def department_edit(enterprise_id: int, department_id: int):
     form = DepartmentForm(obj=department)
     back = url_for(".enterprise", enterprise_id=enterprise.id)
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.rename_department(
-            current_user, department, form.name.data, form.name_kk.data),
-            duplicate=lambda: RuleViolation(_("Такое подразделение уже есть."), "name"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                _("Такое подразделение уже есть."), "name")) as saving:
+            services.rename_department(current_user, department, form.name.data,
+                                       form.name_kk.data)
+        if saving.saved:
             flash(_("Цех сохранён."), "success")
             return redirect(back)
     return render_form(form, _("Изменить цех"), back, subtitle=enterprise.local_name,

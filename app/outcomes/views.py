@@ -13,7 +13,6 @@ from app import clock
 from app.audit import history_of
 from app.authentication import roles_required
 from app.exports import spreadsheet_response
-from app.extensions import db
 from app.labels import label, register_actions
 from app.listing import ListRequest
 from app.models import GraduateOutcome, OfferStatus, OutcomeKind, Role, User
@@ -27,7 +26,7 @@ from app.outcomes.forms import (
 )
 from app.policy.outcomes import may_check_retention, may_edit_outcome, may_record_hire
 from app.policy.parties import is_employer
-from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
@@ -133,15 +132,11 @@ def new(student_id: int):
             form.graduated_on.data = date(profile.graduation_year, 6, 30)
     if form.validate_on_submit():
         chosen = next((p for p in placements if p.id == form.placement.data), None)
-        try:
+        with commit_or_show(form) as saving:
             outcome = services.create_outcome(current_user, student,
                                               graduated_on=form.graduated_on.data,
                                               placement=chosen)
-        except RuleViolation as refusal:
-            db.session.rollback()
-            _refusal_to(form, refusal)
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Запись о выпускнике создана."), "success")
             return redirect(url_for(".show", outcome_id=outcome.id))
     return render_template("outcomes/new.html", form=form, student=student), \
@@ -176,24 +171,13 @@ def _render_show(outcome: GraduateOutcome, status: int = 200, **forms):
                            **forms), status
 
 
-def _refusal_to(form, refusal: RuleViolation) -> None:
-    if refusal.field and refusal.field in form._fields:
-        form[refusal.field].errors = [*form[refusal.field].errors, refusal.message]
-    else:
-        form.form_errors.append(refusal.message)
-
-
 def _act(outcome_id: int, form, form_name: str, action, success: str | Callable[[], str]):
     """Validate a form posted on the graduate's page, call the service, commit or re-render."""
     outcome = get_scoped_or_404(GraduateOutcome, outcome_id)
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             action(outcome)
-        except RuleViolation as refusal:
-            db.session.rollback()
-            _refusal_to(form, refusal)
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(success if isinstance(success, str) else success(), "success")
             return redirect(url_for(".show", outcome_id=outcome_id))
     outcome = get_scoped_or_404(GraduateOutcome, outcome_id)

@@ -11,19 +11,18 @@ from flask_login import current_user
 from app.auth import limits, recovery
 from app.auth.services import sign_in_phone
 from app.authentication import roles_required
-from app.extensions import db
 from app.forms import ActionForm
 from app.invitations.views import person_url
 from app.labels import register_actions
 from app.models import Role, User, utcnow
-from app.organisations.saving import commit_or_show, render_form
 from app.people import accounts, services
+from app.people.blueprint import bp
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm
-from app.people.views import bp
 from app.policy.staff import contact_refusal, manages_access_of
 from app.qr import qr_svg
 from app.rules import RuleViolation
+from app.saving import commit_or_show, render_form
 from app.scopes import get_scoped_or_404
 
 register_actions({
@@ -45,13 +44,10 @@ def _reachable(user_id: int) -> User:
 def _change_access(user_id: int, change, done: str):
     person = _reachable(user_id)
     if ActionForm().validate_on_submit():
-        try:
+        with commit_or_show(None) as saving:
             change(person)
-            db.session.commit()
+        if saving.saved:
             flash(done, "success")
-        except RuleViolation as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
     return redirect(person_url(person))
 
 
@@ -83,12 +79,9 @@ def reset_link(user_id: int):
         flash(_("Ссылок для этого пользователя выдано слишком много. Повторите через "
                 "%(minutes)s мин.", minutes=max(1, math.ceil(seconds / 60))), "error")
         return redirect(person_url(person))
-    try:
+    with commit_or_show(None) as saving:
         token = accounts.issue_reset_link(current_user, person)
-        db.session.commit()
-    except RuleViolation as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
+    if not saving.saved:
         return redirect(person_url(person))
     limits.count(str(person.id), limits.ISSUED_RESET, issuer)
     link = url_for("auth.reset_password", token=token, _external=True)
@@ -111,11 +104,11 @@ def contact_edit(user_id: int):
     form = form_class(data={"full_name": person.full_name, "email": shown_email(person.email),
                             "phone": person.phone})
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.update_contact(
-            current_user, person, full_name=form.full_name.data, email=form.email.data,
-            phone=form.phone.data),
-            duplicate=lambda: RuleViolation(services.duplicate_email_message(), "email"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                services.duplicate_email_message(), "email")) as saving:
+            services.update_contact(current_user, person, full_name=form.full_name.data,
+                                    email=form.email.data, phone=form.phone.data)
+        if saving.saved:
             flash(_("Контактные данные сохранены."), "success")
             return redirect(person_url(person))
     title = (_("Изменить данные координатора") if person.role == Role.COORDINATOR

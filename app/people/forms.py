@@ -1,5 +1,6 @@
 """Forms for students, mentors, employer representatives and coordinators."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
@@ -41,6 +42,11 @@ class StudentForm(BaseForm):
         return self
 
 
+def _configured_cap() -> int:
+    """A new foreman's cap of trainees at once, as the deployment configures it."""
+    return int(current_app.config["MENTOR_TRAINEE_CAP"])
+
+
 class PersonForm(BaseForm):
     full_name = StringField(_l("ФИО"), validators=[DataRequired(_REQUIRED), Length(max=200)])
     email = StringField(_l("Электронная почта"), validators=[Length(max=254)])
@@ -52,7 +58,7 @@ class MentorForm(PersonForm):
     department_id = SelectField(_l("Цех или отдел"), coerce=_optional_int, validate_choice=False)
     position = StringField(_l("Должность"), validators=[Length(max=200)])
     trainee_cap = IntegerField(
-        _l("Сколько практикантов одновременно"), default=8,
+        _l("Сколько практикантов одновременно"), default=_configured_cap,
         validators=[InputRequired(_l("Укажите число.")),
                     NumberRange(1, 100, _l("Число от 1 до 100."))],
     )

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import audit, clock
+from app import input_checks as checks
 from app.domain.identifiers import birth_date_from_iin, has_valid_check_digit, mask_iin
 from app.domain.working_time import (
     EARLIEST_BIRTH_YEAR,
@@ -28,7 +29,6 @@ from app.models import (
     StudentProfile,
     User,
 )
-from app.organisations import checks
 from app.people.emails import is_placeholder, placeholder_email
 from app.policy.staff import (
     can_see_enterprise_staff,
@@ -272,7 +272,7 @@ def _mentor_fields(enterprise_id: int | None, department_id: int | None, positio
 
 def create_mentor(actor: User, *, enterprise_id: int, full_name: str, email: str | None,
                   phone: str = "", department_id: int | None = None, position: str = "",
-                  trainee_cap: int = 8) -> User:
+                  trainee_cap: int) -> User:
     """Register a foreman of a partner enterprise (no login until invited)."""
     enterprise = _check_enterprise_actor(actor, enterprise_id)
     fields = _account_fields(full_name, email, phone, None)
@@ -287,7 +287,7 @@ def create_mentor(actor: User, *, enterprise_id: int, full_name: str, email: str
 
 def update_mentor(actor: User, mentor: User, *, full_name: str, email: str | None,
                   phone: str = "", department_id: int | None = None, position: str = "",
-                  trainee_cap: int = 8) -> User:
+                  trainee_cap: int) -> User:
     """Change a foreman's details; the cap may not fall below the active trainees."""
     refusal = mentor_refusal(actor, mentor)
     if refusal:

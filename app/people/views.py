@@ -1,6 +1,6 @@
 """Students, mentors, employer representatives and coordinators: lists, pages and forms."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,17 +17,20 @@ from app.labels import register_actions
 from app.listing import ListRequest, paginate
 from app.models import College, Enterprise, Role, User
 from app.organisations.queries import groups_of
-from app.organisations.saving import commit_or_show, render_form
-from app.people import queries, services
+from app.people import (
+    account_views,  # noqa: F401  (its routes are on the same blueprint)
+    queries,
+    services,
+)
+from app.people.blueprint import bp
 from app.people.emails import shown_email
 from app.people.forms import CoordinatorForm, EmployerForm, MentorEditForm, MentorForm, StudentForm
 from app.policy import can_see_enterprise_staff, employer_refusal, mentor_refusal
 from app.policy.parties import is_employer
 from app.rules import RuleViolation
+from app.saving import commit_or_show, render_form
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
-
-bp = Blueprint("people", __name__)
 
 register_nav("people.students", _l("Студенты"), Role.COORDINATOR, Role.ADMIN)
 register_nav("people.mentors", _l("Наставники"), Role.COORDINATOR, Role.ADMIN, Role.EMPLOYER)
@@ -114,10 +117,11 @@ def student_new():
         flash(_("Сначала добавьте группу."), "warning")
         return redirect(url_for("organisations.groups"))
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.create_student(
-            current_user, current_user.college_id, **form.service_fields()),
-            duplicate=lambda: RuleViolation(services.duplicate_student_message(), "iin"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                services.duplicate_student_message(), "iin")) as saving:
+            saved = services.create_student(current_user, current_user.college_id,
+                                            **form.service_fields())
+        if saving.saved:
             flash(_("Студент зарегистрирован."), "success")
             return redirect(url_for(".student", student_id=saved.id))
     return render_form(form.confirm_only_if_asked(), _("Новый студент"), url_for(".students"),
@@ -136,10 +140,10 @@ def student_edit(student_id: int):
     })
     form.group_id.choices = _group_choices()
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.update_student(
-            current_user, student, **form.service_fields()),
-            duplicate=lambda: RuleViolation(_("Этот ИИН уже указан у другого студента."), "iin"))
-        if saved is not None:
+        with commit_or_show(form, duplicate=lambda: RuleViolation(
+                _("Этот ИИН уже указан у другого студента."), "iin")) as saving:
+            services.update_student(current_user, student, **form.service_fields())
+        if saving.saved:
             flash(_("Данные студента сохранены."), "success")
             return redirect(url_for(".student", student_id=student.id))
     return render_form(form.confirm_only_if_asked(), _("Изменить данные студента"),
@@ -228,10 +232,10 @@ def mentor_new():
     form.enterprise_id.choices = [(e.id, e.local_name) for e in enterprises]
     form.department_id.choices = _department_choices([e.id for e in enterprises])
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.create_mentor(
-            current_user, enterprise_id=form.enterprise_id.data, **form.service_fields()),
-            duplicate=_duplicate_email)
-        if saved is not None:
+        with commit_or_show(form, duplicate=_duplicate_email) as saving:
+            saved = services.create_mentor(current_user, enterprise_id=form.enterprise_id.data,
+                                           **form.service_fields())
+        if saving.saved:
             flash(_("Наставник зарегистрирован. Пригласите его, чтобы он смог войти."), "success")
             return redirect(url_for(".mentor", mentor_id=saved.id))
     return render_form(form, _("Новый наставник"), url_for(".mentors"), hints=MENTOR_HINTS)
@@ -252,13 +256,14 @@ def mentor_edit(mentor_id: int):
         "full_name": mentor.full_name, "email": shown_email(mentor.email), "phone": mentor.phone,
         "department_id": profile.department_id if profile else None,
         "position": profile.position if profile else "",
-        "trainee_cap": profile.trainee_cap if profile else 8,
+        "trainee_cap": (profile.trainee_cap if profile
+                        else current_app.config["MENTOR_TRAINEE_CAP"]),
     })
     form.department_id.choices = _department_choices([mentor.enterprise.id])
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.update_mentor(
-            current_user, mentor, **form.service_fields()), duplicate=_duplicate_email)
-        if saved is not None:
+        with commit_or_show(form, duplicate=_duplicate_email) as saving:
+            services.update_mentor(current_user, mentor, **form.service_fields())
+        if saving.saved:
             flash(_("Данные наставника сохранены."), "success")
             return redirect(url_for(".mentor", mentor_id=mentor.id))
     return render_form(form, _("Изменить данные наставника"),
@@ -293,10 +298,11 @@ def employer_new(enterprise_id: int):
         return redirect(url_for("organisations.enterprise", enterprise_id=enterprise.id))
     form = EmployerForm()
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.create_employer(
-            current_user, enterprise_id=enterprise.id, full_name=form.full_name.data,
-            email=form.email.data, phone=form.phone.data), duplicate=_duplicate_email)
-        if saved is not None:
+        with commit_or_show(form, duplicate=_duplicate_email) as saving:
+            services.create_employer(
+                current_user, enterprise_id=enterprise.id, full_name=form.full_name.data,
+                email=form.email.data, phone=form.phone.data)
+        if saving.saved:
             flash(_("Представитель предприятия зарегистрирован. Отправьте приглашение."),
                   "success")
             return redirect(url_for("organisations.enterprise", enterprise_id=enterprise.id))
@@ -312,16 +318,14 @@ def coordinator_new(college_id: int):
     college = get_scoped_or_404(College, college_id)
     form = CoordinatorForm()
     if form.validate_on_submit():
-        saved = commit_or_show(form, lambda: services.create_coordinator(
-            current_user, college_id=college.id, full_name=form.full_name.data,
-            email=form.email.data, phone=form.phone.data), duplicate=_duplicate_email)
-        if saved is not None:
+        with commit_or_show(form, duplicate=_duplicate_email) as saving:
+            services.create_coordinator(
+                current_user, college_id=college.id, full_name=form.full_name.data,
+                email=form.email.data, phone=form.phone.data)
+        if saving.saved:
             flash(_("Координатор назначен. Отправьте приглашение."), "success")
             return redirect(url_for("organisations.college", college_id=college.id))
     return render_form(form, _("Новый координатор"),
                        url_for("organisations.college", college_id=college.id),
                        subtitle=college.local_name)
 
-
-# Blocking accounts and contacts of employers and coordinators: routes on this blueprint.
-from app.people import account_views  # noqa: E402, F401

@@ -99,11 +99,6 @@ def needs_guardian(placement: Placement) -> bool:
     return bool(profile and is_minor(profile.birth_date, placement.start_date))
 
 
-def fully_accepted(placement: Placement) -> bool:
-    return (placement.accepted_at is not None and placement.acknowledged_at is not None
-            and (placement.guardian_confirmed_at is not None or not needs_guardian(placement)))
-
-
 @dataclass(frozen=True)
 class Step:
     key: str

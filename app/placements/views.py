@@ -21,7 +21,7 @@ from app.outcomes.forms import PlacementOfferForm
 from app.placements import acceptance, compensation, queries, services
 from app.placements.forms import PlacementForm, TerminationForm
 from app.policy.placements import may_manage_placement, may_record_offer
-from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.scopes import get_scoped_or_404
 from app.training import queries as training_queries
 from app.web import register_nav
@@ -90,28 +90,16 @@ def _placement_form(college_id: int, obj=None) -> PlacementForm:
     return form
 
 
-def _show_refusal(form: PlacementForm, refusal: RuleViolation) -> None:
-    db.session.rollback()
-    target = getattr(form, refusal.field, None) if refusal.field else None
-    if target is not None:
-        target.errors = [*target.errors, refusal.message]
-    else:
-        form.form_errors.append(refusal.message)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def new():
     actor = current_user._get_current_object()
     form = _placement_form(actor.college_id)
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             placement = services.create_placement(actor, college_id=actor.college_id,
                                                   **form.terms())
-        except RuleViolation as refusal:
-            _show_refusal(form, refusal)
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Черновик договора создан: %(agreement)s.",
                     agreement=agreement_name(placement)), "success")
             return redirect(url_for("placements.show", placement_id=placement.id))
@@ -160,13 +148,10 @@ def edit(placement_id: int):
         return redirect(url_for("placements.show", placement_id=placement.id))
     form = _placement_form(placement.college_id, obj=placement)
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             services.update_placement(current_user._get_current_object(), placement,
                                       **form.terms())
-        except RuleViolation as refusal:
-            _show_refusal(form, refusal)
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Изменения сохранены."), "success")
             return redirect(url_for("placements.show", placement_id=placement.id))
     return render_template("placements/form.html", form=form, placement=placement)
@@ -175,17 +160,14 @@ def edit(placement_id: int):
 def _act(placement_id: int, act, done: str, action: str):
     placement = get_scoped_or_404(Placement, placement_id)
     if ActionForm().validate_on_submit():
-        try:
+        with commit_or_show(None) as saving:
             act(current_user._get_current_object(), placement)
-        except RuleViolation as refusal:
-            db.session.rollback()
-            # The refused attempt is on the record; nothing of what it tried is.
-            acceptance.record_refusal(current_user, placement_id, action, refusal.message)
-            db.session.commit()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(done, "success")
+        elif saving.refusal is not None:
+            # The refused attempt is on the record; nothing of what it tried is.
+            acceptance.record_refusal(current_user, placement_id, action, saving.refusal.message)
+            db.session.commit()
     return redirect(url_for("placements.show", placement_id=placement_id))
 
 
@@ -209,22 +191,16 @@ def terminate(placement_id: int):
     placement = get_scoped_or_404(Placement, placement_id)
     form = TerminationForm()
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             services.terminate_placement(current_user._get_current_object(), placement,
                                          form.on.data, form.reason.data, today=clock.today())
-        except RuleViolation as refusal:
-            db.session.rollback()
-            target = getattr(form, refusal.field or "", None)
-            if target is None:
-                # Not about what was typed (an agreement in force, say): the page says why.
-                flash(refusal.message, "error")
-                return redirect(url_for("placements.show", placement_id=placement_id)
-                                + "#changes")
-            target.errors = [*target.errors, refusal.message]
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Проект договора отозван."), "success")
             return redirect(url_for("placements.show", placement_id=placement_id))
+        if form.form_errors:
+            # Not about what was typed (an agreement in force, say): the page says why.
+            flash(" ".join(form.form_errors), "error")
+            return redirect(url_for("placements.show", placement_id=placement_id) + "#changes")
     return show(placement_id, termination=form), 422
 
 
@@ -235,14 +211,11 @@ def record_offer(placement_id: int):
     form = PlacementOfferForm()
     form.set_choices(list(OfferStatus))
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             offers.record_placement_offer(current_user._get_current_object(), placement,
                                           form.offer_status.data, form.offer_date.data,
                                           today=clock.today())
-        except RuleViolation as refusal:
-            _show_refusal(form, refusal)
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Предложение о работе записано."), "success")
             return redirect(url_for("placements.show", placement_id=placement_id))
     if not offers.next_offer_statuses(placement) or placement.status not in offers.OFFER_STATUSES:

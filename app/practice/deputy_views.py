@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from app import clock
 from app.authentication import roles_required
-from app.extensions import db
 from app.forms import ActionForm, chosen_id
 from app.models import DeputyAssignment, Role, User
 from app.policy.parties import is_mentor
@@ -18,6 +17,7 @@ from app.practice import deputies
 from app.practice.forms import DeputyForm
 from app.practice.views import bp
 from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.scopes import get_scoped_or_404
 from app.web import register_nav
 
@@ -52,7 +52,7 @@ def deputies_page():
         if form.validate():
             mentor = by_id.get(chosen_id(form.mentor))
             deputy = by_id.get(chosen_id(form.deputy))
-            try:
+            with commit_or_show(form) as saving:
                 if mentor is None:
                     raise RuleViolation(_("Выберите наставника своего предприятия."), "mentor")
                 if deputy is None:
@@ -60,20 +60,12 @@ def deputies_page():
                                           "предприятия."), "deputy")
                 assignment = deputies.name_deputy(me, mentor, deputy, form.starts_on.data,
                                                   form.ends_on.data, today=today)
-            except RuleViolation as refusal:
-                db.session.rollback()
-                target = getattr(form, refusal.field or "", None)
-                if target is not None:
-                    target.errors = [*target.errors, refusal.message]
-                else:
-                    form.form_errors.append(refusal.message)
-            else:
                 message = _("%(deputy)s замещает %(mentor)s с %(start)s по %(end)s.",
                             deputy=assignment.deputy.full_name,
                             mentor=assignment.mentor.full_name,
                             start=format_date(assignment.starts_on, "d MMMM"),
                             end=format_date(assignment.ends_on, "d MMMM y"))
-                db.session.commit()
+            if saving.saved:
                 flash(message, "success")
                 return redirect(url_for("practice.deputies_page"))
         status = 422
@@ -91,12 +83,8 @@ def end_deputy(assignment_id: int):
         return redirect(url_for("practice.deputies_page"))
     if may_name_deputy(current_user, assignment.mentor):
         abort(403)
-    try:
+    with commit_or_show(None) as saving:
         deputies.end_deputy(current_user, assignment, today=clock.today())
-    except RuleViolation as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
+    if saving.saved:
         flash(_("Замещение завершено."), "success")
     return redirect(url_for("practice.deputies_page"))

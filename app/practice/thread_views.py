@@ -4,7 +4,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
 from app.models import Placement, WeekComment, utcnow
 from app.policy.practice import may_comment, may_edit_comment
 from app.practice.forms import CommentForm, EditCommentForm
@@ -12,17 +11,8 @@ from app.practice.thread import edit_comment, post_comment
 from app.practice.thread import week_thread as thread_of
 from app.practice.views import bp
 from app.practice.weeks import Week, parse_week
-from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.scopes import get_scoped_or_404
-
-
-def _refuse(form, refusal: RuleViolation) -> None:
-    db.session.rollback()
-    target = getattr(form, refusal.field, None) if refusal.field else None
-    if target is not None:
-        target.errors = [*target.errors, refusal.message]
-    else:
-        form.form_errors.append(refusal.message)
 
 
 def _diary_at(placement_id: int, week: Week, anchor: str):
@@ -44,13 +34,10 @@ def week_thread(placement_id: int, week_code: str):
         if may_comment(current_user, placement):
             abort(403)
         if form.validate():
-            try:
+            with commit_or_show(form) as saving:
                 comment = post_comment(current_user, placement, week, form.body.data or "",
                                        now=utcnow())
-            except RuleViolation as refusal:
-                _refuse(form, refusal)
-            else:
-                db.session.commit()
+            if saving.saved:
                 flash(_("Комментарий отправлен."), "success")
                 return _diary_at(placement.id, week, f"comment-{comment.id}")
         status = 422
@@ -70,17 +57,14 @@ def edit_week_comment(comment_id: int):
     status = 200
     if form.is_submitted():
         if form.validate():
-            try:
+            with commit_or_show(form) as saving:
                 edit_comment(current_user, comment, form.body.data or "", form.version.data,
                              now=utcnow())
-            except RuleViolation as refusal:
-                _refuse(form, refusal)
-                comment = get_scoped_or_404(WeekComment, comment_id)
-            else:
-                db.session.commit()
+            if saving.saved:
                 flash(_("Комментарий изменён; прежний текст сохранён в его истории."),
                       "success")
                 return _diary_at(comment.placement_id, week, f"comment-{comment.id}")
+            comment = get_scoped_or_404(WeekComment, comment_id)
         status = 422
     return render_template("practice/comment_edit.html", comment=comment, week=week,
                            form=form), status

@@ -54,17 +54,3 @@ def parse_week(text: str | None) -> Week | None:
 def default_week(start: date, end: date, today: date) -> Week:
     """The week to open: this week inside the period, else the nearest end of the period."""
     return Week.of(min(max(today, start), end))
-
-
-def working_days(first: date, last: date) -> int:
-    """Monday-to-Friday days from `first` to `last`, both included (0 if last < first)."""
-    if last < first:
-        return 0
-    days = (last - first).days + 1
-    full_weeks, rest = divmod(days, 7)
-    count = full_weeks * 5
-    weekday = first.weekday()
-    for i in range(rest):
-        if (weekday + i) % 7 < 5:
-            count += 1
-    return count

@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.policy import training as policy
 from app.rules import RuleViolation
+from app.saving import commit_or_show
 from app.scopes import get_scoped_or_404
 from app.training import documents, queries, services
 from app.training.forms import InductionForm, PlanForm
@@ -34,15 +35,6 @@ bp.add_app_template_global(lambda value: label(InductionKind(value)), "induction
 bp.add_app_template_global(
     lambda placements: any(p.status in documents.CONCLUDED for p in placements),
     "has_work_experience")
-
-
-def _refuse(form, refusal: RuleViolation) -> None:
-    db.session.rollback()
-    target = getattr(form, refusal.field, None) if refusal.field else None
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, refusal.message]
-    else:
-        form.form_errors.append(refusal.message)
 
 
 # --- inductions ------------------------------------------------------------------------------
@@ -59,14 +51,11 @@ def induction_new(placement_id: int):
     form = InductionForm(held_on=clock.today() if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
-        try:
+        with commit_or_show(form) as saving:
             services.record_induction(current_user._get_current_object(), placement,
                                       form.kind.data, form.held_on.data, form.instructor.data,
                                       today=clock.today())
-        except RuleViolation as error:
-            _refuse(form, error)
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Инструктаж записан. Практикант подтвердит его в своём дневнике."),
                   "success")
             return redirect(url_for("placements.show", placement_id=placement.id,
@@ -85,14 +74,10 @@ def induction_confirm(induction_id: int):
         abort(404)
     get_scoped_or_404(Placement, induction.placement_id)
     if ActionForm().validate_on_submit():
-        try:
+        with commit_or_show(None) as saving:
             services.confirm_induction(current_user._get_current_object(), induction,
                                        now=utcnow())
-        except RuleViolation as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
+        if saving.saved:
             flash(_("Инструктаж подтверждён: теперь дневник принимает часы."), "success")
     else:
         flash(_("Форма устарела — обновите страницу."), "error")

@@ -2,13 +2,13 @@
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from app.domain import phones
 from app.domain.identifiers import is_valid_bin
 from app.rules import RuleViolation
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+()\-\s]*$")
 
 
@@ -25,9 +25,14 @@ def text(value: str | None, field: str, max_length: int, required: bool = True) 
 def email(value: str | None, field: str = "email", required: bool = False) -> str:
     """A lower-cased e-mail address, or '' when none is given and none is required."""
     value = text(value, field, 254, required).lower()
-    if value and not _EMAIL.match(value):
-        raise RuleViolation(_("Укажите адрес электронной почты, например name@example.kz."), field)
-    return value
+    if not value:
+        return value
+    try:
+        # Syntax only: whether the domain takes mail is not asked (no DNS at a form's submit).
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise RuleViolation(_("Укажите адрес электронной почты, например name@example.kz."),
+                            field) from None
 
 
 def phone(value: str | None, field: str = "phone") -> str:
