@@ -36,12 +36,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
-    from app import audit_chain, errors, extensions, i18n, observability, security, web
+    from app import (
+        audit_chain,
+        diary_totals,
+        errors,
+        extensions,
+        i18n,
+        observability,
+        security,
+        web,
+    )
     from app.cli import register_cli
     from app.jobs import queue
 
     extensions.db.init_app(app)
     audit_chain.init_app()
+    diary_totals.init_app()
     extensions.migrate.init_app(
         app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True,
         compare_type=True,

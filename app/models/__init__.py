@@ -52,6 +52,7 @@ from app.models.placements import (
     PlacementStatus,
 )
 from app.models.practice import DiaryEntry, EntryStatus
+from app.models.summaries import DiaryCollegeWeek, DiaryWeekTotal, MentorSignoffStat
 from app.models.training import (
     InductionKind,
     PlanModule,
@@ -83,7 +84,9 @@ __all__ = [
     "CompetencyRating",
     "Department",
     "DeputyAssignment",
+    "DiaryCollegeWeek",
     "DiaryEntry",
+    "DiaryWeekTotal",
     "DocumentKind",
     "Enterprise",
     "EntryAttachment",
@@ -101,6 +104,7 @@ __all__ = [
     "LearningBreak",
     "JobStatus",
     "MentorProfile",
+    "MentorSignoffStat",
     "Notification",
     "OfflineOutcome",
     "OfflineWrite",
