@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -55,8 +55,8 @@ from app.models import (
     PlacementStatus,
 )
 
-WEEK_SUMS = ("entries", "logged_minutes", "approved_minutes", "submitted_minutes",
-             "submitted_entries")
+WEEK_FIGURES = ("entries", "logged_minutes", "approved_minutes", "submitted_minutes",
+                "submitted_entries", "last_work_date", "oldest_submitted_at")
 COLLEGE_SUMS = ("entries", "logged_minutes", "approved_minutes")
 MENTOR_FIGURES = ("approved_entries", "approved_minutes", "median_hours")
 
@@ -93,6 +93,8 @@ def week_cells(*conditions: Any) -> Any:
             _minutes_if(DiaryEntry.status == EntryStatus.APPROVED).label("approved_minutes"),
             _minutes_if(submitted).label("submitted_minutes"),
             func.coalesce(func.sum(case((submitted, 1), else_=0)), 0).label("submitted_entries"),
+            func.max(DiaryEntry.work_date).label("last_work_date"),
+            func.min(case((submitted, DiaryEntry.submitted_at))).label("oldest_submitted_at"),
         )
         .where(*conditions)
         .group_by(DiaryEntry.placement_id, week, year)
@@ -157,7 +159,7 @@ def rebuild(connection: Connection) -> dict[str, int]:
         for model in tables:
             connection.execute(delete(model))
     connection.execute(insert(DiaryWeekTotal).from_select(
-        ["placement_id", "week_start", "work_year", *WEEK_SUMS], week_cells()))
+        ["placement_id", "week_start", "work_year", *WEEK_FIGURES], week_cells()))
     connection.execute(insert(DiaryCollegeWeek).from_select(
         ["college_id", "week_start", "work_year", *COLLEGE_SUMS], college_cells()))
     connection.execute(insert(MentorSignoffStat).from_select(
@@ -260,19 +262,29 @@ def _store(connection: Connection, model: type, names: tuple[str, ...],
          **{f"new_{name}": row[name] for name in figures}} for row in rows])
 
 
+def _typed(value: Any) -> Any:
+    # SQLite hands back a computed min/max of dates and times as text.
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) if " " in value or "T" in value \
+            else date.fromisoformat(value)
+    return value
+
+
 def _refresh_weeks(connection: Connection, cells: set[Cell]) -> None:
     keys = sorted(cells)
     names = ("placement_id", "week_start", "work_year")
-    _lock(connection, DiaryWeekTotal, keys, names, dict.fromkeys(WEEK_SUMS, 0))
+    blank = dict.fromkeys(WEEK_FIGURES, 0) | {"last_work_date": None,
+                                              "oldest_submitted_at": None}
+    _lock(connection, DiaryWeekTotal, keys, names, blank)
     placements = sorted({key[0] for key in keys})
     first, last = min(key[1] for key in keys), max(key[1] for key in keys)
     found = {(row.placement_id, as_date(row.week_start), int(row.work_year)): row._mapping
              for row in connection.execute(week_cells(
                  DiaryEntry.placement_id.in_(placements), DiaryEntry.work_date >= first,
                  DiaryEntry.work_date < last + timedelta(days=7)))}
-    _store(connection, DiaryWeekTotal, names, WEEK_SUMS, (
+    _store(connection, DiaryWeekTotal, names, WEEK_FIGURES, (
         {"placement_id": key[0], "week_start": key[1], "work_year": key[2],
-         **{name: found[key][name] if key in found else 0 for name in WEEK_SUMS}}
+         **{name: _typed(found.get(key, blank)[name]) for name in WEEK_FIGURES}}
         for key in keys))
 
 

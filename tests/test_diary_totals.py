@@ -37,7 +37,7 @@ def totals() -> dict[str, list[tuple]]:
     return {
         "weeks": rows(DiaryWeekTotal, ("placement_id", "week_start", "work_year"),
                       ("entries", "logged_minutes", "approved_minutes", "submitted_minutes",
-                       "submitted_entries"), "entries"),
+                       "submitted_entries", "last_work_date", "oldest_submitted_at"), "entries"),
         "colleges": rows(DiaryCollegeWeek, ("college_id", "week_start", "work_year"),
                          ("entries", "logged_minutes", "approved_minutes"), "entries"),
         "mentors": rows(MentorSignoffStat, ("mentor_id",),
@@ -102,7 +102,8 @@ def _write_and_check() -> None:
         DayInput(wednesday.work_date, None, "", version=wednesday.version),
     ], submit_days=frozenset({tuesday.work_date}), today=today, now=now)
     cells = {row[:3]: row[3:] for row in assert_equal_to_rebuild()["weeks"]}
-    assert cells[(one.id, *week_of(last.monday))] == (2, 360 + 450, 360, 450, 1)
+    assert cells[(one.id, *week_of(last.monday))] == (2, 360 + 450, 360, 450, 1,
+                                                      tuesday.work_date, now)
 
     # Plain ORM writes are followed too: a week across New Year, an entry deleted.
     new_year = builders.placement(builders.student(), second, status=PlacementStatus.COMPLETED,
@@ -113,8 +114,8 @@ def _write_and_check() -> None:
     db.session.delete(dropped)
     kept = assert_equal_to_rebuild()
     assert [row[1:] for row in kept["weeks"] if row[0] == new_year.id] == [
-        (date(2024, 12, 30), 2024, 2, 720, 720, 0, 0),
-        (date(2024, 12, 30), 2025, 1, 360, 360, 0, 0)]
+        (date(2024, 12, 30), 2024, 2, 720, 720, 0, 0, date(2024, 12, 31), None),
+        (date(2024, 12, 30), 2025, 1, 360, 360, 0, 0, date(2025, 1, 2), None)]
 
     # Agreements moved: another mentor, another college, a draft put into force.
     other.mentor_id = second.id

@@ -12,6 +12,7 @@ from app.models import (
     IN_SPECIALTY,
     College,
     DiaryEntry,
+    DiaryWeekTotal,
     Enterprise,
     EntryStatus,
     GraduateOutcome,
@@ -52,12 +53,12 @@ def _placement_counts(user: User) -> dict[PlacementStatus, int]:
 
 
 def _waiting_entries(user: User) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(DiaryEntry)
-        .join(Placement, DiaryEntry.placement_id == Placement.id)
-        .where(scope_of(Placement, user), DiaryEntry.status == EntryStatus.SUBMITTED)
-    ) or 0
+    """Entries waiting for a signature in the user's scope, from the diary's week totals."""
+    return int(db.session.scalar(
+        select(func.sum(DiaryWeekTotal.submitted_entries))
+        .join(Placement, DiaryWeekTotal.placement_id == Placement.id)
+        .where(scope_of(Placement, user))
+    ) or 0)
 
 
 def graduate_figures(user: User, year: int) -> dict[str, float | int]:
@@ -163,17 +164,14 @@ def employer_figures(user: User, today: date) -> dict:
 
 
 def progress_of(user: User, statuses: tuple[PlacementStatus, ...]) -> list[PlacementProgress]:
-    """Placements in scope with approved and pending hours, in two queries whatever the count."""
-    approved = func.coalesce(
-        func.sum(case((DiaryEntry.status == EntryStatus.APPROVED, DiaryEntry.minutes))), 0
-    )
-    pending = func.coalesce(
-        func.sum(case((DiaryEntry.status == EntryStatus.SUBMITTED, DiaryEntry.minutes))), 0
-    )
+    """Placements in scope with approved and pending hours, in two queries whatever the count
+    (summed from the diary's week totals)."""
+    approved = func.coalesce(func.sum(DiaryWeekTotal.approved_minutes), 0)
+    pending = func.coalesce(func.sum(DiaryWeekTotal.submitted_minutes), 0)
 
     rows = db.session.execute(
         select(Placement, approved, pending)
-        .outerjoin(DiaryEntry, DiaryEntry.placement_id == Placement.id)
+        .outerjoin(DiaryWeekTotal, DiaryWeekTotal.placement_id == Placement.id)
         .where(scope_of(Placement, user), Placement.status.in_(statuses))
         .group_by(Placement.id)
         .order_by(Placement.start_date.desc())

@@ -4,9 +4,9 @@ Written only by `app.diary_totals` (on every flush that changes an entry or a pl
 college, status or mentor) and by its rebuild from the records; never edited by hand.
 """
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey
+from sqlalchemy import Date, DateTime, Float, ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -28,6 +28,8 @@ class DiaryWeekTotal(Base):
     approved_minutes: Mapped[int] = mapped_column(default=0)
     submitted_minutes: Mapped[int] = mapped_column(default=0)  # waiting for the mentor
     submitted_entries: Mapped[int] = mapped_column(default=0)
+    last_work_date: Mapped[date | None] = mapped_column(Date)  # the latest entry's date
+    oldest_submitted_at: Mapped[datetime | None] = mapped_column(DateTime)  # still waiting
 
 
 class DiaryCollegeWeek(Base):

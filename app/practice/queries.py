@@ -14,6 +14,7 @@ from app.models import (
     College,
     Competency,
     DiaryEntry,
+    DiaryWeekTotal,
     EntryStatus,
     Group,
     Placement,
@@ -102,21 +103,18 @@ def scoped_entries(user: User, ids: Iterable[int]) -> list[DiaryEntry]:
 
 def _totals(*conditions):
     """Approved and waiting minutes, the last entry and the oldest waiting one per placement —
-    summed only over the placements matching `conditions`."""
-    minutes_when = lambda status: func.coalesce(  # noqa: E731
-        func.sum(case((DiaryEntry.status == status, DiaryEntry.minutes), else_=0)), 0
-    )
+    summed only over the placements matching `conditions`, from the diary's week totals."""
+    t = DiaryWeekTotal
     return (
         select(
-            DiaryEntry.placement_id.label("placement_id"),
-            minutes_when(EntryStatus.APPROVED).label("approved"),
-            minutes_when(EntryStatus.SUBMITTED).label("pending"),
-            func.max(DiaryEntry.work_date).label("last_entry"),
-            func.min(case((DiaryEntry.status == EntryStatus.SUBMITTED,
-                           DiaryEntry.submitted_at))).label("oldest_waiting"),
+            t.placement_id.label("placement_id"),
+            func.coalesce(func.sum(t.approved_minutes), 0).label("approved"),
+            func.coalesce(func.sum(t.submitted_minutes), 0).label("pending"),
+            func.max(t.last_work_date).label("last_entry"),
+            func.min(t.oldest_submitted_at).label("oldest_waiting"),
         )
-        .where(DiaryEntry.placement_id.in_(select(Placement.id).where(*conditions)))
-        .group_by(DiaryEntry.placement_id)
+        .where(t.placement_id.in_(select(Placement.id).where(*conditions)))
+        .group_by(t.placement_id)
         .subquery()
     )
 

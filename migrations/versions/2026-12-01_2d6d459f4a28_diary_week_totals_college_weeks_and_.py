@@ -34,12 +34,14 @@ SPELLING = {
 
 FILL_WEEKS = """
 INSERT INTO diary_week_totals (placement_id, week_start, work_year, entries, logged_minutes,
-                               approved_minutes, submitted_minutes, submitted_entries)
+                               approved_minutes, submitted_minutes, submitted_entries,
+                               last_work_date, oldest_submitted_at)
 SELECT placement_id, {week}, {year}, count(*),
        coalesce(sum(CASE WHEN status <> 'draft' THEN minutes ELSE 0 END), 0),
        coalesce(sum(CASE WHEN status = 'approved' THEN minutes ELSE 0 END), 0),
        coalesce(sum(CASE WHEN status = 'submitted' THEN minutes ELSE 0 END), 0),
-       coalesce(sum(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END), 0)
+       coalesce(sum(CASE WHEN status = 'submitted' THEN 1 ELSE 0 END), 0),
+       max(work_date), min(CASE WHEN status = 'submitted' THEN submitted_at END)
 FROM diary_entries
 GROUP BY placement_id, {week}, {year}
 """
@@ -84,6 +86,8 @@ def upgrade():
     sa.Column('approved_minutes', sa.Integer(), nullable=False),
     sa.Column('submitted_minutes', sa.Integer(), nullable=False),
     sa.Column('submitted_entries', sa.Integer(), nullable=False),
+    sa.Column('last_work_date', sa.Date(), nullable=True),
+    sa.Column('oldest_submitted_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['placement_id'], ['placements.id'], name=op.f('fk_diary_week_totals_placement_id_placements'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('placement_id', 'week_start', 'work_year', name=op.f('pk_diary_week_totals'))
     )
