@@ -3,7 +3,8 @@ changes the diary, and rebuilt from the records on demand.
 
 Every flush that adds, changes or deletes a diary entry — the student's week, the mentor's
 sign-off, the offline and API writes, a test's builder — recomputes only what it touched: the
-placement's week cells (at most seven entries each), the colleges' week cells of those weeks
+placement's week cells (at most seven entries each) and its whole-diary row (a sum of its
+weeks), the colleges' week cells of those weeks
 (a sum over the college's placements' cells) and the stats of the mentor whose signed entries
 changed (over that mentor's entries). A placement whose college, status or mentor changes
 moves its weeks between colleges and its signatures between mentors the same way.
@@ -11,8 +12,8 @@ moves its weeks between colleges and its signatures between mentors the same way
 Concurrency: a cell is first locked (an upsert that rewrites it unchanged: a row lock on
 PostgreSQL, the write lock on SQLite), then recomputed by a later statement, whose snapshot
 sees every transaction that held the lock before — so two students of one college writing the
-same week never lose each other's hours. Locks are taken in key order, cells before colleges
-before mentors. Emptied cells stay as zeros: a writer may be waiting on the row.
+same week never lose each other's hours. Locks are taken in key order: week cells, then
+placements, colleges, mentors. Emptied cells stay as zeros: a writer may be waiting on the row.
 
 Bulk writers that bypass the ORM (the demo loader) call `rebuild` once when they are done.
 """
@@ -48,6 +49,7 @@ from app.dashboard.sql import hours_between, unindexed, week_start
 from app.models import (
     DiaryCollegeWeek,
     DiaryEntry,
+    DiaryPlacementTotal,
     DiaryWeekTotal,
     EntryStatus,
     MentorSignoffStat,
@@ -57,6 +59,8 @@ from app.models import (
 
 WEEK_FIGURES = ("entries", "logged_minutes", "approved_minutes", "submitted_minutes",
                 "submitted_entries", "last_work_date", "oldest_submitted_at")
+PLACEMENT_FIGURES = ("entries", "approved_minutes", "submitted_minutes", "submitted_entries",
+                     "last_work_date", "oldest_submitted_at")
 COLLEGE_SUMS = ("entries", "logged_minutes", "approved_minutes")
 MENTOR_FIGURES = ("approved_entries", "approved_minutes", "median_hours")
 
@@ -98,6 +102,20 @@ def week_cells(*conditions: Any) -> Any:
         )
         .where(*conditions)
         .group_by(DiaryEntry.placement_id, week, year)
+    )
+
+
+def placement_totals(*conditions: Any) -> Any:
+    """Each placement's week totals summed: its whole diary."""
+    t = DiaryWeekTotal
+    return (
+        select(t.placement_id,
+               *(func.coalesce(func.sum(getattr(t, name)), 0).label(name)
+                 for name in PLACEMENT_FIGURES[:4]),
+               func.max(t.last_work_date).label("last_work_date"),
+               func.min(t.oldest_submitted_at).label("oldest_submitted_at"))
+        .where(*conditions)
+        .group_by(t.placement_id)
     )
 
 
@@ -151,7 +169,7 @@ def signoff_per_mentor(*conditions: Any) -> Any:
 
 def rebuild(connection: Connection) -> dict[str, int]:
     """Recompute every total from the records (the caller commits); returns rows per table."""
-    tables = [MentorSignoffStat, DiaryCollegeWeek, DiaryWeekTotal]
+    tables = [MentorSignoffStat, DiaryCollegeWeek, DiaryPlacementTotal, DiaryWeekTotal]
     if connection.dialect.name == "postgresql":
         names = ", ".join(model.__tablename__ for model in tables)
         connection.execute(text(f"TRUNCATE {names}"))
@@ -160,6 +178,8 @@ def rebuild(connection: Connection) -> dict[str, int]:
             connection.execute(delete(model))
     connection.execute(insert(DiaryWeekTotal).from_select(
         ["placement_id", "week_start", "work_year", *WEEK_FIGURES], week_cells()))
+    connection.execute(insert(DiaryPlacementTotal).from_select(
+        ["placement_id", *PLACEMENT_FIGURES], placement_totals()))
     connection.execute(insert(DiaryCollegeWeek).from_select(
         ["college_id", "week_start", "work_year", *COLLEGE_SUMS], college_cells()))
     connection.execute(insert(MentorSignoffStat).from_select(
@@ -288,6 +308,19 @@ def _refresh_weeks(connection: Connection, cells: set[Cell]) -> None:
         for key in keys))
 
 
+def _refresh_placements(connection: Connection, placement_ids: set[int]) -> None:
+    keys = [(placement_id,) for placement_id in sorted(placement_ids)]
+    blank = dict.fromkeys(PLACEMENT_FIGURES, 0) | {"last_work_date": None,
+                                                   "oldest_submitted_at": None}
+    _lock(connection, DiaryPlacementTotal, keys, ("placement_id",), blank)
+    found = {row.placement_id: row._mapping for row in connection.execute(placement_totals(
+        DiaryWeekTotal.placement_id.in_(sorted(placement_ids))))}
+    _store(connection, DiaryPlacementTotal, ("placement_id",), PLACEMENT_FIGURES, (
+        {"placement_id": key[0],
+         **{name: _typed(found.get(key[0], blank)[name]) for name in PLACEMENT_FIGURES}}
+        for key in keys))
+
+
 def _refresh_colleges(connection: Connection, cells: set[Cell], whole: set[int]) -> None:
     """Recompute college cells: those given, and every cell of the colleges in `whole`."""
     t = DiaryCollegeWeek
@@ -332,6 +365,7 @@ def refresh(connection: Connection, touched: Touched) -> None:
         .where(Placement.id.in_(sorted(placement_ids))))} if placement_ids else {}
     if touched.weeks:
         _refresh_weeks(connection, touched.weeks)
+        _refresh_placements(connection, {cell[0] for cell in touched.weeks})
     colleges = {(placements[p].college_id, week, year)
                 for p, week, year in touched.weeks if p in placements}
     if touched.moved:

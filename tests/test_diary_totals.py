@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import (
     DiaryCollegeWeek,
     DiaryEntry,
+    DiaryPlacementTotal,
     DiaryWeekTotal,
     EntryStatus,
     MentorSignoffStat,
@@ -27,7 +28,7 @@ from tests import builders_dashboard as bd
 
 
 def totals() -> dict[str, list[tuple]]:
-    """Every non-empty row of the three tables, as plain tuples in key order."""
+    """Every non-empty row of the four tables, as plain tuples in key order."""
     def rows(model, keys, values, present):
         stmt = select(*(getattr(model, n) for n in (*keys, *values))).where(
             getattr(model, present) > 0).order_by(*(getattr(model, n) for n in keys))
@@ -38,6 +39,10 @@ def totals() -> dict[str, list[tuple]]:
         "weeks": rows(DiaryWeekTotal, ("placement_id", "week_start", "work_year"),
                       ("entries", "logged_minutes", "approved_minutes", "submitted_minutes",
                        "submitted_entries", "last_work_date", "oldest_submitted_at"), "entries"),
+        "placements": rows(DiaryPlacementTotal, ("placement_id",),
+                           ("entries", "approved_minutes", "submitted_minutes",
+                            "submitted_entries", "last_work_date", "oldest_submitted_at"),
+                           "entries"),
         "colleges": rows(DiaryCollegeWeek, ("college_id", "week_start", "work_year"),
                          ("entries", "logged_minutes", "approved_minutes"), "entries"),
         "mentors": rows(MentorSignoffStat, ("mentor_id",),

@@ -12,7 +12,7 @@ from app.models import (
     IN_SPECIALTY,
     College,
     DiaryEntry,
-    DiaryWeekTotal,
+    DiaryPlacementTotal,
     Enterprise,
     EntryStatus,
     GraduateOutcome,
@@ -53,10 +53,10 @@ def _placement_counts(user: User) -> dict[PlacementStatus, int]:
 
 
 def _waiting_entries(user: User) -> int:
-    """Entries waiting for a signature in the user's scope, from the diary's week totals."""
+    """Entries waiting for a signature in the user's scope, from the diary's running totals."""
     return int(db.session.scalar(
-        select(func.sum(DiaryWeekTotal.submitted_entries))
-        .join(Placement, DiaryWeekTotal.placement_id == Placement.id)
+        select(func.sum(DiaryPlacementTotal.submitted_entries))
+        .join(Placement, DiaryPlacementTotal.placement_id == Placement.id)
         .where(scope_of(Placement, user))
     ) or 0)
 
@@ -165,13 +165,13 @@ def employer_figures(user: User, today: date) -> dict:
 
 def progress_of(user: User, statuses: tuple[PlacementStatus, ...]) -> list[PlacementProgress]:
     """Placements in scope with approved and pending hours, in two queries whatever the count
-    (summed from the diary's week totals)."""
-    approved = func.coalesce(func.sum(DiaryWeekTotal.approved_minutes), 0)
-    pending = func.coalesce(func.sum(DiaryWeekTotal.submitted_minutes), 0)
+    (read from the diary's running totals)."""
+    approved = func.coalesce(DiaryPlacementTotal.approved_minutes, 0)
+    pending = func.coalesce(DiaryPlacementTotal.submitted_minutes, 0)
 
     rows = db.session.execute(
         select(Placement, approved, pending)
-        .outerjoin(DiaryWeekTotal, DiaryWeekTotal.placement_id == Placement.id)
+        .outerjoin(DiaryPlacementTotal, DiaryPlacementTotal.placement_id == Placement.id)
         .where(scope_of(Placement, user), Placement.status.in_(statuses))
         .group_by(Placement.id)
         .order_by(Placement.start_date.desc())

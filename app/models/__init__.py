@@ -52,7 +52,12 @@ from app.models.placements import (
     PlacementStatus,
 )
 from app.models.practice import DiaryEntry, EntryStatus
-from app.models.summaries import DiaryCollegeWeek, DiaryWeekTotal, MentorSignoffStat
+from app.models.summaries import (
+    DiaryCollegeWeek,
+    DiaryPlacementTotal,
+    DiaryWeekTotal,
+    MentorSignoffStat,
+)
 from app.models.training import (
     InductionKind,
     PlanModule,
@@ -86,6 +91,7 @@ __all__ = [
     "DeputyAssignment",
     "DiaryCollegeWeek",
     "DiaryEntry",
+    "DiaryPlacementTotal",
     "DiaryWeekTotal",
     "DocumentKind",
     "Enterprise",

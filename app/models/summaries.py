@@ -32,6 +32,21 @@ class DiaryWeekTotal(Base):
     oldest_submitted_at: Mapped[datetime | None] = mapped_column(DateTime)  # still waiting
 
 
+class DiaryPlacementTotal(Base):
+    """One placement's whole diary: its week totals summed (what progress and homes read)."""
+
+    __tablename__ = "diary_placement_totals"
+
+    placement_id: Mapped[int] = mapped_column(
+        ForeignKey("placements.id", ondelete="CASCADE"), primary_key=True)
+    entries: Mapped[int] = mapped_column(default=0)
+    approved_minutes: Mapped[int] = mapped_column(default=0)
+    submitted_minutes: Mapped[int] = mapped_column(default=0)
+    submitted_entries: Mapped[int] = mapped_column(default=0)
+    last_work_date: Mapped[date | None] = mapped_column(Date)
+    oldest_submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class DiaryCollegeWeek(Base):
     """A college's diary in one ISO week and calendar year: the sum of its placements' week
     totals, draft agreements left out (as the dashboards leave them out)."""

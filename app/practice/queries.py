@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, select, true
 from sqlalchemy.orm import joinedload
 
 from app.attendance.queries import days_off_for, schedule_columns, schedule_of, with_schedule
@@ -14,7 +14,7 @@ from app.models import (
     College,
     Competency,
     DiaryEntry,
-    DiaryWeekTotal,
+    DiaryPlacementTotal,
     EntryStatus,
     Group,
     Placement,
@@ -102,19 +102,18 @@ def scoped_entries(user: User, ids: Iterable[int]) -> list[DiaryEntry]:
 
 
 def _totals(*conditions):
-    """Approved and waiting minutes, the last entry and the oldest waiting one per placement —
-    summed only over the placements matching `conditions`, from the diary's week totals."""
-    t = DiaryWeekTotal
+    """Approved and waiting minutes, the last entry and the oldest waiting one per placement
+    matching `conditions`, from the diary's running totals (one row per placement)."""
+    t = DiaryPlacementTotal
     return (
         select(
             t.placement_id.label("placement_id"),
-            func.coalesce(func.sum(t.approved_minutes), 0).label("approved"),
-            func.coalesce(func.sum(t.submitted_minutes), 0).label("pending"),
-            func.max(t.last_work_date).label("last_entry"),
-            func.min(t.oldest_submitted_at).label("oldest_waiting"),
+            t.approved_minutes.label("approved"),
+            t.submitted_minutes.label("pending"),
+            t.last_work_date.label("last_entry"),
+            t.oldest_submitted_at.label("oldest_waiting"),
         )
         .where(t.placement_id.in_(select(Placement.id).where(*conditions)))
-        .group_by(t.placement_id)
         .subquery()
     )
 

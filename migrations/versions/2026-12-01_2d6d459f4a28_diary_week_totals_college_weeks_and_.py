@@ -46,6 +46,15 @@ FROM diary_entries
 GROUP BY placement_id, {week}, {year}
 """
 
+FILL_PLACEMENTS = """
+INSERT INTO diary_placement_totals (placement_id, entries, approved_minutes, submitted_minutes,
+                                    submitted_entries, last_work_date, oldest_submitted_at)
+SELECT placement_id, sum(entries), sum(approved_minutes), sum(submitted_minutes),
+       sum(submitted_entries), max(last_work_date), min(oldest_submitted_at)
+FROM diary_week_totals
+GROUP BY placement_id
+"""
+
 FILL_COLLEGES = """
 INSERT INTO diary_college_weeks (college_id, week_start, work_year, entries, logged_minutes,
                                  approved_minutes)
@@ -91,6 +100,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['placement_id'], ['placements.id'], name=op.f('fk_diary_week_totals_placement_id_placements'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('placement_id', 'week_start', 'work_year', name=op.f('pk_diary_week_totals'))
     )
+    op.create_table('diary_placement_totals',
+    sa.Column('placement_id', sa.Integer(), nullable=False),
+    sa.Column('entries', sa.Integer(), nullable=False),
+    sa.Column('approved_minutes', sa.Integer(), nullable=False),
+    sa.Column('submitted_minutes', sa.Integer(), nullable=False),
+    sa.Column('submitted_entries', sa.Integer(), nullable=False),
+    sa.Column('last_work_date', sa.Date(), nullable=True),
+    sa.Column('oldest_submitted_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['placement_id'], ['placements.id'], name=op.f('fk_diary_placement_totals_placement_id_placements'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('placement_id', name=op.f('pk_diary_placement_totals'))
+    )
     op.create_table('diary_college_weeks',
     sa.Column('college_id', sa.Integer(), nullable=False),
     sa.Column('week_start', sa.Date(), nullable=False),
@@ -111,6 +131,7 @@ def upgrade():
     )
     spelling = SPELLING["postgresql" if op.get_bind().dialect.name == "postgresql" else "sqlite"]
     op.execute(FILL_WEEKS.format(**spelling))
+    op.execute(FILL_PLACEMENTS)
     op.execute(FILL_COLLEGES)
     op.execute(FILL_MENTORS.format(**spelling))
 
@@ -118,4 +139,5 @@ def upgrade():
 def downgrade():
     op.drop_table('mentor_signoff_stats')
     op.drop_table('diary_college_weeks')
+    op.drop_table('diary_placement_totals')
     op.drop_table('diary_week_totals')
