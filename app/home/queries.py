@@ -173,7 +173,6 @@ def progress_of(user: User, statuses: tuple[PlacementStatus, ...]) -> list[Place
         select(Placement, approved, pending)
         .outerjoin(DiaryPlacementTotal, DiaryPlacementTotal.placement_id == Placement.id)
         .where(scope_of(Placement, user), Placement.status.in_(statuses))
-        .group_by(Placement.id)
         .order_by(Placement.start_date.desc())
         .options(joinedload(Placement.student), joinedload(Placement.enterprise))
     ).unique()
