@@ -363,11 +363,12 @@ def refresh(connection: Connection, touched: Touched) -> None:
     placements = {row.id: row for row in connection.execute(
         select(Placement.id, Placement.college_id, Placement.mentor_id)
         .where(Placement.id.in_(sorted(placement_ids))))} if placement_ids else {}
-    if touched.weeks:
-        _refresh_weeks(connection, touched.weeks)
-        _refresh_placements(connection, {cell[0] for cell in touched.weeks})
-    colleges = {(placements[p].college_id, week, year)
-                for p, week, year in touched.weeks if p in placements}
+    # Cells of a placement deleted in this flush went with it (the database cascades).
+    weeks = {cell for cell in touched.weeks if cell[0] in placements}
+    if weeks:
+        _refresh_weeks(connection, weeks)
+        _refresh_placements(connection, {cell[0] for cell in weeks})
+    colleges = {(placements[p].college_id, week, year) for p, week, year in weeks}
     if touched.moved:
         t = DiaryWeekTotal
         for row in connection.execute(select(t.placement_id, t.week_start, t.work_year)

@@ -132,6 +132,12 @@ def _write_and_check() -> None:
     draft.status = PlacementStatus.ACTIVE
     assert_equal_to_rebuild()
 
+    # An agreement deleted takes its rows along; its college's weeks and mentor are redone.
+    for entry in _entries(new_year):
+        db.session.delete(entry)
+    db.session.delete(new_year)
+    assert_equal_to_rebuild()
+
 
 def _weeks_from_the_diary(year: int | None) -> list[tuple[date, int, int]]:
     """The weekly figure summed straight from the entries of agreements in force."""
