@@ -1,12 +1,16 @@
 """The diary's running totals: after any mix of writes they equal a rebuild from the records,
 and the weekly figures read from them equal the diary's own sums."""
 
+import threading
+import time
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
+from app import diary_totals
 from app.dashboard import queries
 from app.dashboard.queries import Filters
 from app.diary_totals import rebuild, week_of
@@ -180,3 +184,53 @@ def test_weekly_hours_equal_the_diary_for_each_scope(app):
     college_weeks = queries.weekly_hours(coordinator, Filters(year=2025))
     assert college_weeks and sum(w[1] for w in college_weeks) < sum(
         w[1] for w in _weeks_from_the_diary(2025))
+
+
+def test_two_students_of_one_college_writing_one_week_keep_both_days(app, monkeypatch):
+    """The second writer waits for the first's lock on the college's week, then sums both —
+    even when it comes while the first has summed the week and not yet stored it."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no race to lose")
+    college, mentor = builders.college(), builders.mentor()
+    placements = [builders.placement(builders.student(builders.group(college)), mentor,
+                                     inducted=False) for _ in range(2)]
+    ids = [p.id for p in placements]
+    monday = Week.of(date.today() - timedelta(weeks=1)).monday
+    builders.entry(placements[0], monday + timedelta(days=1))  # the college's week has a row
+    db.session.commit()
+
+    first_summed = threading.Event()
+    store = diary_totals._store
+
+    def slow_store(connection, model, *args):
+        if model is DiaryCollegeWeek and threading.current_thread().name == "first":
+            first_summed.set()
+            time.sleep(2)  # the second writer comes now
+        return store(connection, model, *args)
+
+    monkeypatch.setattr(diary_totals, "_store", slow_store)
+    failures: list[BaseException] = []
+
+    def write(placement_id: int) -> None:
+        try:
+            with app.app_context():
+                db.session.add(DiaryEntry(placement_id=placement_id, work_date=monday,
+                                          minutes=360, activity="Сварка",
+                                          status=EntryStatus.SUBMITTED))
+                db.session.commit()
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(error)
+
+    first = threading.Thread(target=write, args=(ids[0],), name="first")
+    second = threading.Thread(target=write, args=(ids[1],), name="second")
+    first.start()
+    assert first_summed.wait(20)
+    second.start()
+    first.join(30)
+    second.join(30)
+    assert not failures
+    db.session.expire_all()
+    cells = {row[0]: row[3] for row in totals()["colleges"]}
+    assert cells[college.id] == 3
+    assert_equal_to_rebuild()
