@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from app import (
         audit_chain,
         authentication,
+        diary_totals,
         errors,
         extensions,
         i18n,
@@ -51,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     extensions.db.init_app(app)
     audit_chain.init_app()
+    diary_totals.init_app()
     extensions.migrate.init_app(
         app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True,
         compare_type=True,

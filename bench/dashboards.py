@@ -26,13 +26,17 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import Placement, Role, User  # noqa: E402
+from app.models import DiaryEntry, Placement, PlacementStatus, Role, User  # noqa: E402
 
 PATHS = [
     ("", "/dashboard/"),
     ("2025", "/dashboard/?year=2025"),
     ("CSV наставники", "/dashboard/export/mentors.csv"),
 ]
+HOME = [("home", "/")]
+# The dashboards belong to the admin, the coordinator and the employer; everyone has a home.
+PATHS_OF = {"admin": PATHS + HOME, "coordinator": PATHS + HOME, "employer": PATHS + HOME,
+            "mentor": HOME, "student": HOME}
 
 
 @dataclass
@@ -75,8 +79,9 @@ def ensure_world(app: Flask, scale: str) -> None:
 
 
 def busiest_users(app: Flask) -> dict[str, str]:
-    """The admin, the coordinator of the college with most placements, and the employer of the
-    enterprise with most placements: the heaviest dashboard of each role."""
+    """The admin, the coordinator of the college with most placements, the employer of the
+    enterprise with most placements, the mentor with most active trainees and the student with
+    the longest diary on an active placement: the heaviest dashboard and home of each role."""
     with app.app_context():
         def top(column):
             return select(column).group_by(column).order_by(func.count().desc()).limit(1)
@@ -87,6 +92,12 @@ def busiest_users(app: Flask) -> dict[str, str]:
                 User.role == Role.COORDINATOR, User.college_id.in_(top(Placement.college_id)))),
             "employer": db.session.scalar(select(User.email).where(
                 User.role == Role.EMPLOYER, User.enterprise_id.in_(top(Placement.enterprise_id)))),
+            "mentor": db.session.scalar(select(User.email).where(User.id.in_(
+                top(Placement.mentor_id).where(Placement.status == PlacementStatus.ACTIVE)))),
+            "student": db.session.scalar(select(User.email).where(User.id.in_(
+                select(Placement.student_id).join(DiaryEntry)
+                .where(Placement.status == PlacementStatus.ACTIVE)
+                .group_by(Placement.student_id).order_by(func.count().desc()).limit(1)))),
         }
 
 
@@ -105,7 +116,7 @@ def time_dashboards(app: Flask, scale: str, runs: int) -> list[Timing]:
         client = app.test_client()
         response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, f"cannot sign in as {email}"
-        for view, path in PATHS:
+        for view, path in PATHS_OF[role]:
             client.get(path)  # warm the caches and the template
             durations, statements = [], []
             for _ in range(runs):

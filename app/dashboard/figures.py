@@ -172,12 +172,13 @@ def funnel(counts: dict[str, int]) -> Figure:
                   notes=funnel_notes(counts))
 
 
-def enterprises(user: User, f: Filters, limit: int | None) -> Figure:
+def enterprises(user: User, f: Filters, limit: int | None, draw: bool = True) -> Figure:
     found = queries.enterprise_ledger(user, f, limit)
     rows = [(local_name(r.name, r.name_kk), r.placed, r.completed, r.recommended, r.offered,
              r.hired, rate(r.hired, r.placed)) for r in found]
     chart = charts.horizontal_bars("enterprises", str(_l("Принятые на работу по предприятиям")),
-                                   [r[0] for r in rows], [r[5] for r in rows], fmt=_int)
+                                   [r[0] for r in rows], [r[5] for r in rows],
+                                   fmt=_int) if draw else None
     return Figure("enterprises", str(_l("Практика и найм по предприятиям")),
                   [Column(_l("Предприятие")), Column(_l("Практикантов"), "int"),
                    Column(_l("Завершили"), "int"), Column(_l("Рекомендованы"), "int"),
@@ -186,13 +187,14 @@ def enterprises(user: User, f: Filters, limit: int | None) -> Figure:
                   rows, chart, total=found[0].total if found else 0)
 
 
-def mentors(user: User, f: Filters, limit: int | None) -> Figure:
+def mentors(user: User, f: Filters, limit: int | None, draw: bool = True) -> Figure:
     found = queries.mentor_ledger(user, f, limit)
     rows = [(r.full_name, r.enterprise, r.trainees, round(r.minutes / 60, 1),
              None if r.median is None else round(float(r.median), 1), r.recommended, r.hired)
             for r in found]
     chart = charts.horizontal_bars("mentors", str(_l("Принятые на работу по наставникам")),
-                                   [r[0] for r in rows], [r[6] for r in rows], fmt=_int)
+                                   [r[0] for r in rows], [r[6] for r in rows],
+                                   fmt=_int) if draw else None
     return Figure("mentors", str(_l("Наставники: нагрузка и найм")),
                   [Column(_l("Наставник")), Column(_l("Предприятие")),
                    Column(_l("Практикантов"), "int"), Column(_l("Часов подписано"), "hours"),
@@ -252,10 +254,11 @@ def build_figure(user: User, f: Filters, key: str) -> Figure | None:
             build = graduates_by_college if key == "graduates-by-college" else (
                 graduates_by_specialty)
             return build(user, f, year, None)
+        # The file has no chart: a ledger's every row would be a bar nobody sees.
         case "enterprises":
-            return enterprises(user, f, None)
+            return enterprises(user, f, None, draw=False)
         case "mentors":
-            return mentors(user, f, None)
+            return mentors(user, f, None, draw=False)
         case "weekly-hours":
             return weekly_hours(user, f)
     return None

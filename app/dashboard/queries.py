@@ -15,24 +15,25 @@ from sqlalchemy import (
     extract,
     false,
     func,
-    literal_column,
     or_,
     select,
     union,
 )
+from sqlalchemy.sql.elements import ColumnElement, True_
 
-from app.dashboard.sql import hours_between, unindexed, week_start
+from app.diary_totals import signoff_per_mentor
 from app.extensions import db
 from app.models import (
     Assessment,
     AssessmentKind,
     College,
-    DiaryEntry,
+    DiaryCollegeWeek,
+    DiaryWeekTotal,
     Enterprise,
-    EntryStatus,
     GraduateOutcome,
     Group,
     HireRecommendation,
+    MentorSignoffStat,
     OfferStatus,
     OutcomeKind,
     Partnership,
@@ -216,37 +217,23 @@ def enterprise_ledger(user: User, f: Filters, limit: int | None) -> list[Row]:
     return list(db.session.execute(stmt.limit(limit) if limit else stmt))
 
 
-def _diary_per_mentor(conditions: list[Any]) -> Any:
-    """Per mentor: minutes approved, and the median hours from submitting an entry to its
-    approval — one pass over the approved entries, the median by row numbers."""
-    approved = (
-        select(
-            Placement.mentor_id.label("mentor_id"),
-            DiaryEntry.minutes.label("minutes"),
-            hours_between(DiaryEntry.submitted_at, DiaryEntry.reviewed_at).label("hours"),
-        )
-        .join(Placement, Placement.id == DiaryEntry.placement_id)
-        .where(*conditions, unindexed(DiaryEntry.status) == EntryStatus.APPROVED.value)
-        .subquery()
-    )
-    # The hours are worked out once per entry, then numbered within each mentor's entries.
-    entries = select(
-        approved,
-        func.row_number().over(partition_by=approved.c.mentor_id,
-                               order_by=approved.c.hours.asc().nulls_last()).label("rn"),
-        func.count(approved.c.hours).over(partition_by=approved.c.mentor_id).label("n"),
-    ).subquery()
-    # The middle row, or the two middle rows (integer division on both databases).
-    middle = and_(entries.c.hours.is_not(None), or_(entries.c.rn == (entries.c.n + 1) // 2,
-                                                    entries.c.rn == (entries.c.n + 2) // 2))
-    return (
-        select(
-            entries.c.mentor_id,
-            func.sum(entries.c.minutes).label("minutes"),
-            func.avg(case((middle, entries.c.hours))).label("median"),
-        )
-        .group_by(entries.c.mentor_id)
-    )
+def _diary_per_mentor(user: User, f: Filters, conditions: list[Any],
+                      mentor_ids: list[int] | None) -> dict[int, tuple[int, float | None]]:
+    """Per mentor: minutes approved and the median hours to sign-off. The whole country's
+    figures are the mentors' running totals; a narrower view sums its own entries."""
+    if isinstance(scope_of(Placement, user), True_) and f == Filters():
+        stmt = select(MentorSignoffStat.mentor_id, MentorSignoffStat.approved_minutes,
+                      MentorSignoffStat.median_hours)
+        if mentor_ids is not None:
+            stmt = stmt.where(MentorSignoffStat.mentor_id.in_(mentor_ids))
+    else:
+        per_mentor = signoff_per_mentor(
+            *conditions,
+            *([Placement.mentor_id.in_(mentor_ids)] if mentor_ids is not None else [])).subquery()
+        stmt = select(per_mentor.c.mentor_id, per_mentor.c.approved_minutes,
+                      per_mentor.c.median_hours)
+    return {mentor_id: (int(minutes or 0), None if median is None else float(median))
+            for mentor_id, minutes, median in db.session.execute(stmt)}
 
 
 @dataclass(frozen=True)
@@ -290,15 +277,10 @@ def mentor_ledger(user: User, f: Filters, limit: int | None) -> list[MentorRow]:
         .order_by(stages["hired"].desc(), trainees.desc(), User.full_name, User.id)
     )
     rows = list(db.session.execute(stmt.limit(limit) if limit else stmt))
-    diary_stmt = _diary_per_mentor(
-        conditions + ([Placement.mentor_id.in_([r.id for r in rows])] if limit else []))
-    diary = {mentor_id: (minutes, median)
-             for mentor_id, minutes, median in db.session.execute(diary_stmt)}
+    diary = _diary_per_mentor(user, f, conditions, [r.id for r in rows] if limit else None)
     return [
         MentorRow(r.id, r.full_name, local_name(r.enterprise, r.enterprise_kk), r.trainees,
-                  int(diary.get(r.id, (0, None))[0] or 0),
-                  None if diary.get(r.id, (0, None))[1] is None else float(diary[r.id][1]),
-                  r.recommended, r.hired, r.total)
+                  *diary.get(r.id, (0, None)), r.recommended, r.hired, r.total)
         for r in rows
     ]
 
@@ -306,34 +288,43 @@ def mentor_ledger(user: User, f: Filters, limit: int | None) -> list[MentorRow]:
 # --- the practice diary ---------------------------------------------------------------------------
 
 
+# The admin's and a coordinator's scope is made of whole colleges: their weeks are the sums
+# the colleges' running totals hold; any other view sums its placements' week totals.
+_WHOLE_COLLEGES = (Role.ADMIN, Role.COORDINATOR)
+
+
+def _week_totals(user: User, f: Filters) -> tuple[Any, list[Any]]:
+    if user.role in _WHOLE_COLLEGES and f.enterprise_id is None and f.specialty is None:
+        conditions: list[ColumnElement[bool]] = [
+            DiaryCollegeWeek.college_id.in_(select(College.id).where(scope_of(College, user)))]
+        if f.college_id is not None:
+            conditions.append(DiaryCollegeWeek.college_id == f.college_id)
+        return DiaryCollegeWeek, [select(DiaryCollegeWeek).where(*conditions)]
+    return DiaryWeekTotal, [
+        select(DiaryWeekTotal).join(Placement, Placement.id == DiaryWeekTotal.placement_id)
+        .where(*_placement_conditions(user, f, by_year=False))]
+
+
 def weekly_hours(user: User, f: Filters) -> list[tuple[date, int, int]]:
     """Minutes logged (submitted or reviewed) and approved per ISO week, oldest week first.
 
-    With a year, the weeks of that year; without, the latest weeks that have entries. The
-    entries are summed per date first, so the week of a date is worked out once per date.
+    With a year, the weeks of that year (a week across New Year counts that year's days);
+    without, the latest weeks that have entries. Read from the diary's running totals.
     """
-    days = (
-        select(
-            DiaryEntry.work_date.label("work_date"),
-            _sum_minutes(DiaryEntry.status != EntryStatus.DRAFT).label("logged"),
-            _sum_minutes(DiaryEntry.status == EntryStatus.APPROVED).label("approved"),
-        )
-        .join(Placement, Placement.id == DiaryEntry.placement_id)
-        .where(*_placement_conditions(user, f, by_year=False))
-        .group_by(DiaryEntry.work_date)
-    )
+    t, (source,) = _week_totals(user, f)
     if f.year is not None:
-        days = days.where(_year_range(DiaryEntry.work_date, f.year))
-    per_day = days.subquery()
-    week = week_start(per_day.c.work_date).label("week_start")
+        source = source.where(t.work_year == f.year)
+    cells = source.subquery()
+    week = cells.c.week_start
     stmt = (
-        select(week, func.sum(per_day.c.logged), func.sum(per_day.c.approved))
-        .group_by(literal_column("week_start"))
+        select(week, func.sum(cells.c.logged_minutes), func.sum(cells.c.approved_minutes))
+        .group_by(week)
+        .having(func.sum(cells.c.entries) > 0)
     )
     if f.year is not None:
-        stmt = stmt.order_by(literal_column("week_start"))
+        stmt = stmt.order_by(week)
     else:
-        stmt = stmt.order_by(literal_column("week_start").desc()).limit(RECENT_WEEKS)
+        stmt = stmt.order_by(week.desc()).limit(RECENT_WEEKS)
     found = {_as_date(w): (int(logged), int(approved))
              for w, logged, approved in db.session.execute(stmt)}
     if not found:
@@ -342,10 +333,6 @@ def weekly_hours(user: User, f: Filters) -> list[tuple[date, int, int]]:
     first, last = min(found), max(found)
     weeks = [first + timedelta(weeks=n) for n in range((last - first).days // 7 + 1)]
     return [(week, *found.get(week, (0, 0))) for week in weeks]
-
-
-def _sum_minutes(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, DiaryEntry.minutes), else_=0)), 0)
 
 
 def _as_date(value: Any) -> date:

@@ -42,6 +42,7 @@ def load_world(scale: str = "small", seed: int = 2025,
     from app.demo.scale import NATIONAL, REGION, build_scaled
     from app.demo.small import build_small
     from app.demo.world import World
+    from app.diary_totals import rebuild as rebuild_totals
 
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
@@ -55,5 +56,7 @@ def load_world(scale: str = "small", seed: int = 2025,
     if scale != "small":
         build_scaled(world, small, REGION if scale == "region" else NATIONAL)
     counts = writer.finish()
+    # The loader bypasses the ORM's flushes: the diary's totals are summed once, in SQL.
+    counts.update(rebuild_totals(connection))
     db.session.expire_all()
     return dict(counts)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.acceptance import queries as acceptance_queries
@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import (
     College,
     DiaryEntry,
+    DiaryPlacementTotal,
     Enterprise,
     EntryStatus,
     GraduateOutcome,
@@ -52,12 +53,12 @@ def _placement_counts(user: User) -> dict[PlacementStatus, int]:
 
 
 def _waiting_entries(user: User) -> int:
-    return db.session.scalar(
-        select(func.count())
-        .select_from(DiaryEntry)
-        .join(Placement, DiaryEntry.placement_id == Placement.id)
-        .where(scope_of(Placement, user), DiaryEntry.status == EntryStatus.SUBMITTED)
-    ) or 0
+    """Entries waiting for a signature in the user's scope, from the diary's running totals."""
+    return int(db.session.scalar(
+        select(func.sum(DiaryPlacementTotal.submitted_entries))
+        .join(Placement, DiaryPlacementTotal.placement_id == Placement.id)
+        .where(scope_of(Placement, user))
+    ) or 0)
 
 
 def graduate_figures(user: User, year: int) -> EmploymentFigure:
@@ -149,19 +150,15 @@ def employer_figures(user: User, today: date) -> dict:
 
 
 def progress_of(user: User, statuses: tuple[PlacementStatus, ...]) -> list[PlacementProgress]:
-    """Placements in scope with approved and pending hours, in two queries whatever the count."""
-    approved = func.coalesce(
-        func.sum(case((DiaryEntry.status == EntryStatus.APPROVED, DiaryEntry.minutes))), 0
-    )
-    pending = func.coalesce(
-        func.sum(case((DiaryEntry.status == EntryStatus.SUBMITTED, DiaryEntry.minutes))), 0
-    )
+    """Placements in scope with approved and pending hours, in two queries whatever the count
+    (read from the diary's running totals)."""
+    approved = func.coalesce(DiaryPlacementTotal.approved_minutes, 0)
+    pending = func.coalesce(DiaryPlacementTotal.submitted_minutes, 0)
 
     rows = db.session.execute(
         select(Placement, approved, pending)
-        .outerjoin(DiaryEntry, DiaryEntry.placement_id == Placement.id)
+        .outerjoin(DiaryPlacementTotal, DiaryPlacementTotal.placement_id == Placement.id)
         .where(scope_of(Placement, user), Placement.status.in_(statuses))
-        .group_by(Placement.id)
         .order_by(Placement.start_date.desc())
         .options(joinedload(Placement.student), joinedload(Placement.enterprise))
     ).unique()

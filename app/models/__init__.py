@@ -52,6 +52,12 @@ from app.models.placements import (
     PlacementStatus,
 )
 from app.models.practice import DiaryEntry, EntryStatus
+from app.models.summaries import (
+    DiaryCollegeWeek,
+    DiaryPlacementTotal,
+    DiaryWeekTotal,
+    MentorSignoffStat,
+)
 from app.models.training import (
     InductionKind,
     PlanModule,
@@ -83,7 +89,10 @@ __all__ = [
     "CompetencyRating",
     "Department",
     "DeputyAssignment",
+    "DiaryCollegeWeek",
     "DiaryEntry",
+    "DiaryPlacementTotal",
+    "DiaryWeekTotal",
     "DocumentKind",
     "Enterprise",
     "EntryAttachment",
@@ -101,6 +110,7 @@ __all__ = [
     "LearningBreak",
     "JobStatus",
     "MentorProfile",
+    "MentorSignoffStat",
     "Notification",
     "OfflineOutcome",
     "OfflineWrite",

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, select, true
 from sqlalchemy.orm import joinedload
 
 from app.attendance.queries import days_off_for, schedule_columns, schedule_of, with_schedule
@@ -14,6 +14,7 @@ from app.models import (
     College,
     Competency,
     DiaryEntry,
+    DiaryPlacementTotal,
     EntryStatus,
     Group,
     Placement,
@@ -101,22 +102,18 @@ def scoped_entries(user: User, ids: Iterable[int]) -> list[DiaryEntry]:
 
 
 def _totals(*conditions):
-    """Approved and waiting minutes, the last entry and the oldest waiting one per placement —
-    summed only over the placements matching `conditions`."""
-    minutes_when = lambda status: func.coalesce(  # noqa: E731
-        func.sum(case((DiaryEntry.status == status, DiaryEntry.minutes), else_=0)), 0
-    )
+    """Approved and waiting minutes, the last entry and the oldest waiting one per placement
+    matching `conditions`, from the diary's running totals (one row per placement)."""
+    t = DiaryPlacementTotal
     return (
         select(
-            DiaryEntry.placement_id.label("placement_id"),
-            minutes_when(EntryStatus.APPROVED).label("approved"),
-            minutes_when(EntryStatus.SUBMITTED).label("pending"),
-            func.max(DiaryEntry.work_date).label("last_entry"),
-            func.min(case((DiaryEntry.status == EntryStatus.SUBMITTED,
-                           DiaryEntry.submitted_at))).label("oldest_waiting"),
+            t.placement_id.label("placement_id"),
+            t.approved_minutes.label("approved"),
+            t.submitted_minutes.label("pending"),
+            t.last_work_date.label("last_entry"),
+            t.oldest_submitted_at.label("oldest_waiting"),
         )
-        .where(DiaryEntry.placement_id.in_(select(Placement.id).where(*conditions)))
-        .group_by(DiaryEntry.placement_id)
+        .where(t.placement_id.in_(select(Placement.id).where(*conditions)))
         .subquery()
     )
 
