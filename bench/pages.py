@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from dashboards import ensure_world, make_app  # noqa: E402
+from hello import hello_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
@@ -76,17 +77,6 @@ class PageCost:
     queries: int
     cpu_ms: float
     wall_ms: float
-
-
-def hello_app() -> Flask:
-    """The floor: what a Flask request costs with nothing of ours in it."""
-    hello = Flask("hello")
-
-    @hello.get("/")
-    def index():
-        return "hello"
-
-    return hello
 
 
 def busiest_accounts(app: Flask) -> dict[str, Account]:
