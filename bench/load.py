@@ -31,12 +31,14 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import secrets
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,21 +47,22 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from loopback import loopback_refusal  # noqa: E402
+from load_rules import MIX, loopback_refusal  # noqa: E402
+
+DEMO_PASSWORD = "demo12345"  # noqa: S105  # nosec B105  # the demo world's documented password
 
 PROFILES = {
     # name: users, spawn rate per second, think time (min, max) in seconds
     "think": (500, 10, (5.0, 15.0)),
     "burst": (50, 50, (0.0, 0.0)),
 }
-ROLES = ("student", "mentor", "coordinator", "employer", "admin")
 USER_CLASSES = ["StudentUser", "MentorUser", "CoordinatorUser", "EmployerUser", "AdminUser"]
 
 
-def list_accounts(database_url: str, per_role: int, seed: int = 14) -> dict[str, list[str]]:
-    """Up to `per_role` e-mails of each role, drawn at random (seeded) among the accounts that
-    have something to do: students and mentors of active placements, employers of enterprises
-    with one, every coordinator and admin."""
+def list_accounts(database_url: str, users: int, seed: int = 14) -> dict[str, list[str]]:
+    """E-mails for `users` users of the mix (an account each while there are enough), drawn
+    at random (seeded) among the accounts that have something to do: students and mentors of
+    active placements, employers of enterprises with one, every coordinator and admin."""
     from sqlalchemy import select
 
     from app import create_app
@@ -87,7 +90,8 @@ def list_accounts(database_url: str, per_role: int, seed: int = 14) -> dict[str,
         accounts = {}
         for role, query in queries.items():
             emails = sorted(db.session.scalars(query))
-            accounts[role] = rng.sample(emails, min(per_role, len(emails)))
+            wanted = -(-users * MIX[role] // sum(MIX.values())) + 1
+            accounts[role] = rng.sample(emails, min(wanted, len(emails)))
         db.engine.dispose()
     return accounts
 
@@ -140,23 +144,66 @@ def start_gunicorn(name: str, app_spec: str, port: int, env: dict, out: Path,
     process = subprocess.Popen([*command, app_spec], cwd=ROOT, stdout=log, stderr=log,
                                env={**env, "BIND": f"127.0.0.1:{port}"})
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{name} gunicorn exited ({process.returncode}); see {log.name}")
         try:
             with urllib.request.urlopen(url + "/", timeout=5):  # noqa: S310  # loopback only
-                return Server(name, url, process)
+                pass
         except OSError:
             time.sleep(0.5)
+            continue
+        for _ in range(4 * int(env["WEB_CONCURRENCY"])):  # warm every worker a little
+            with urllib.request.urlopen(url + "/", timeout=60):  # noqa: S310
+                pass
+        return Server(name, url, process)
     process.kill()
-    raise SystemExit(f"{name} gunicorn did not answer on {url} within 60 s")
+    raise SystemExit(f"{name} gunicorn did not answer on {url} within 120 s")
+
+
+CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]*)"')
+
+
+def sign_in(url: str, email: str) -> list[dict[str, str]] | None:
+    """Sign in through the login form (its CSRF token first); the session's cookies."""
+    import requests
+
+    with requests.Session() as session:
+        page = session.get(url + "/login", timeout=120)
+        token = CSRF.search(page.text)
+        response = session.post(url + "/login", allow_redirects=False, timeout=120, data={
+            "csrf_token": token.group(1) if token else "", "email": email,
+            "password": DEMO_PASSWORD, "next": ""})
+        if response.status_code != 302 or "/login" in response.headers.get("Location", ""):
+            return None
+        # Domain and path kept, so the app's next Set-Cookie replaces it instead of doubling it.
+        return [{"name": c.name, "value": c.value, "domain": c.domain, "path": c.path}
+                for c in session.cookies]
+
+
+def signed_in_sessions(url: str, accounts: dict[str, list[str]], cache: dict, workers: int
+                       ) -> dict[str, list[dict[str, str]]]:
+    """A session for every account, signed in through the form once and kept in `cache` for
+    the next runs (it holds while the app's SECRET_KEY and the user's session version do)."""
+    sessions = cache.setdefault("sessions", {})
+    missing = [e for emails in accounts.values() for e in emails if e not in sessions]
+    if missing:
+        print(f"signing in {len(missing)} accounts through the login form…", flush=True)
+        started = time.perf_counter()
+        with ThreadPoolExecutor(workers) as pool:
+            for email, cookies in zip(missing, pool.map(lambda e: sign_in(url, e), missing),
+                                      strict=True):
+                if cookies:
+                    sessions[email] = cookies
+        print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    return {e: sessions[e] for emails in accounts.values() for e in emails if e in sessions}
 
 
 def run_locust(server: Server, classes: list[str], profile: str, run_time: str, accounts: Path,
-               prefix: Path) -> float:
-    """Run one profile against one server; the server's CPU seconds over the measured part
-    (from the moment every user is started and locust resets its statistics, to the end)."""
+               prefix: Path) -> tuple[float, float]:
+    """Run one profile against one server; the server's CPU seconds and the seconds of the
+    measured part (from when every user is started and locust resets its statistics)."""
     users, rate, (think_min, think_max) = PROFILES[profile]
     spawned = Path(f"{prefix}.spawned")
     spawned.unlink(missing_ok=True)
@@ -166,14 +213,17 @@ def run_locust(server: Server, classes: list[str], profile: str, run_time: str, 
                "--csv", str(prefix), "--accounts", str(accounts), "--spawned-file", str(spawned),
                "--think-min", str(think_min), "--think-max", str(think_max),
                "--loglevel", "WARNING", *classes]
+    if PROFILES[profile][2][1]:  # with think time: users who signed in earlier in the day
+        command.insert(-len(classes), "--reuse-sessions")
     with open(f"{prefix}.locust.log", "w", encoding="utf-8") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        started = None
+        started, since = None, time.monotonic()
         while process.poll() is None:
             if started is None and spawned.exists():
-                started = server.cpu_seconds()
+                started, since = server.cpu_seconds(), time.monotonic()
             time.sleep(0.2)
-    return server.cpu_seconds() - started if started is not None else float("nan")
+    cpu = server.cpu_seconds() - started if started is not None else float("nan")
+    return cpu, time.monotonic() - since
 
 
 @dataclass
@@ -184,7 +234,6 @@ class Row:
     p50: float
     p95: float
     p99: float
-    rps: float
 
 
 def _ms(value: str) -> float:
@@ -194,8 +243,7 @@ def _ms(value: str) -> float:
 def read_stats(prefix: Path) -> list[Row]:
     with open(f"{prefix}_stats.csv", encoding="utf-8") as file:
         return [Row(line["Name"], int(line["Request Count"]), int(line["Failure Count"]),
-                    _ms(line["50%"]), _ms(line["95%"]), _ms(line["99%"]),
-                    float(line["Requests/s"]))
+                    _ms(line["50%"]), _ms(line["95%"]), _ms(line["99%"]))
                 for line in csv.DictReader(file)]
 
 
@@ -208,8 +256,9 @@ def read_failures(prefix: Path) -> list[str]:
                 for row in csv.DictReader(file)]
 
 
-def summarise(profile: str, app: list[Row], hello: list[Row], app_cpu: float,
-              hello_cpu: float, failures: list[str]) -> str:
+def summarise(profile: str, app: list[Row], hello: list[Row], app_cpu: tuple[float, float],
+              hello_cpu: tuple[float, float], failures: list[str]) -> str:
+    """The profile's table in Markdown; `*_cpu` is (server CPU seconds, measured seconds)."""
     users, _rate, (think_min, think_max) = PROFILES[profile]
     think = f"{think_min:g}–{think_max:g} s think time" if think_max else "no think time"
     total = next(r for r in app if r.name == "Aggregated")
@@ -226,11 +275,14 @@ def summarise(profile: str, app: list[Row], hello: list[Row], app_cpu: float,
     lines.append("")
     ratio = (f"p50 {total.p50 / floor.p50:,.0f}×, p95 {total.p95 / floor.p95:,.0f}× the floor"
              if floor.p50 and floor.p95 else "floor too small to divide by")
-    app_ms = 1000 * app_cpu / max(total.requests, 1)
-    hello_ms = 1000 * hello_cpu / max(floor.requests, 1)
+    app_ms = 1000 * app_cpu[0] / max(total.requests, 1)
+    hello_ms = 1000 * hello_cpu[0] / max(floor.requests, 1)
+    times = f"{app_ms / hello_ms:,.0f}×" if hello_ms else "floor below the clock's tick"
     lines.append(f"App over all requests: {ratio}. gunicorn CPU per request: app "
-                 f"{app_ms:.1f} ms, hello {hello_ms:.2f} ms ({app_ms / hello_ms:,.0f}×); "
-                 f"throughput: app {total.rps:,.1f} requests/s, hello {floor.rps:,.1f}/s.")
+                 f"{app_ms:.1f} ms, hello {hello_ms:.2f} ms ({times}); "
+                 f"throughput: app {total.requests / app_cpu[1]:,.1f} requests/s, "
+                 f"hello {floor.requests / hello_cpu[1]:,.1f}/s (measured {app_cpu[1]:.0f} s "
+                 f"and {hello_cpu[1]:.0f} s, after every user had started).")
     if failures:
         lines += ["", "Errors:", *[f"- {f}" for f in failures[:20]]]
     return "\n".join(lines) + "\n"
@@ -251,6 +303,9 @@ def main() -> None:
     parser.add_argument("--profile", choices=[*PROFILES, "both"], default="both")
     parser.add_argument("--run-time", default="2m", help="per run, locust's notation (90s, 2m)")
     parser.add_argument("--hello-run-time", help="per floor run (default: --run-time)")
+    parser.add_argument("--sessions", type=Path,
+                        help="where sessions signed in before the think-time runs are kept "
+                             "(default /tmp/shakirt-load-sessions-<database>.json)")
     parser.add_argument("--users", type=int, help="override the profiles' users (a smoke run)")
     parser.add_argument("--out", type=Path,
                         default=Path("/tmp") / time.strftime("shakirt-load-%Y%m%d-%H%M%S"))
@@ -266,10 +321,12 @@ def main() -> None:
             _users, rate, think = PROFILES[name]
             PROFILES[name] = (args.users, min(rate, args.users), think)
     most = max(PROFILES[p][0] for p in profiles)
-    accounts = list_accounts(args.database, per_role=most)
-    accounts_file = args.out / "accounts.json"
-    accounts_file.write_text(json.dumps(accounts, indent=1), encoding="utf-8")
-    print("accounts: " + ", ".join(f"{len(accounts[r])} {r}" for r in ROLES), flush=True)
+    accounts = list_accounts(args.database, users=most)
+    print("accounts: " + ", ".join(f"{len(accounts[r])} {r}" for r in MIX), flush=True)
+    sessions_file = args.sessions or Path("/tmp") / (
+        "shakirt-load-sessions-" + args.database.rsplit("/", 1)[-1] + ".json")
+    cache = (json.loads(sessions_file.read_text(encoding="utf-8")) if sessions_file.exists()
+             else {"secret": secrets.token_hex(32), "sessions": {}})
 
     env = {**os.environ, "WEB_CONCURRENCY": str(args.workers), "METRICS_BIND": "off"}
     servers = []
@@ -279,7 +336,7 @@ def main() -> None:
         else:
             app = start_gunicorn("app", "wsgi:app", args.port, {
                 **env, "DATABASE_URL": args.database, "REDIS_URL": args.redis,
-                "SHAKIRT_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+                "SHAKIRT_ENV": "production", "SECRET_KEY": cache["secret"],
                 "SECURE_COOKIES": "0", "TWO_FACTOR_REQUIRED_ROLES": "",
             }, args.out)
             servers.append(app)
@@ -288,6 +345,13 @@ def main() -> None:
         servers.append(hello)
         print(f"app {app.url}, hello floor {hello.url}, {args.workers} sync workers each; "
               f"output in {args.out}", flush=True)
+        sessions = {}
+        if any(PROFILES[p][2][1] for p in profiles):
+            sessions = signed_in_sessions(app.url, accounts, cache, args.workers)
+            sessions_file.write_text(json.dumps(cache), encoding="utf-8")
+        accounts_file = args.out / "accounts.json"
+        accounts_file.write_text(json.dumps({"accounts": accounts, "sessions": sessions}),
+                                 encoding="utf-8")
         report = []
         for profile in profiles:
             results = {}

@@ -16,8 +16,8 @@ from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from load_rules import MIX, loopback_refusal
 from locust import HttpUser, events, task
-from loopback import loopback_refusal
 
 PASSWORD = "demo12345"  # noqa: S105  # nosec B105  # the demo world's documented password
 ACTIVITY = ("Сварка стыков труб под руководством наставника, контроль швов, уборка рабочего "
@@ -29,11 +29,15 @@ def _options(parser):
     parser.add_argument("--accounts", default="", help="JSON file: role → list of e-mails")
     parser.add_argument("--think-min", type=float, default=5.0, help="seconds between actions")
     parser.add_argument("--think-max", type=float, default=15.0)
+    parser.add_argument("--reuse-sessions", action="store_true",
+                        help="start from the sessions signed in beforehand (the file's "
+                             "`sessions`), signing in through the form only without one")
     parser.add_argument("--spawned-file", default="",
                         help="touched when every user is started (and the stats are reset)")
 
 
 _ACCOUNTS: dict[str, list[str]] = {}
+_SESSIONS: dict[str, list[dict[str, str]]] = {}
 _TURNS: dict[str, itertools.count] = {}
 
 
@@ -50,7 +54,10 @@ def _guard(environment, **_kwargs):
     _SPAWNED["file"] = options.spawned_file
     if options.accounts:
         with open(options.accounts, encoding="utf-8") as file:
-            _ACCOUNTS.update(json.load(file))
+            listed = json.load(file)
+        _ACCOUNTS.update(listed["accounts"])
+        if options.reuse_sessions:
+            _SESSIONS.update(listed.get("sessions", {}))
 
 
 @events.spawning_complete.add_listener
@@ -136,6 +143,10 @@ class SignedInUser(HttpUser):
 
     def on_start(self):
         self.email = next_account(self.role)
+        if self.email in _SESSIONS:  # signed in through the form before the run
+            for cookie in _SESSIONS[self.email]:
+                self.client.cookies.set(**cookie)
+            return
         page = self.client.get("/login", name="GET /login")
         forms = [f["fields"] for f in Forms(page.text).forms if "csrf_token" in f["fields"]]
         login = next((f for f in forms if "email" in f), forms[0] if forms else {})
@@ -168,7 +179,7 @@ class StudentUser(SignedInUser):
     """Looks at the diary week and home; writes today's hours as a draft, sometimes sends them."""
 
     role = "student"
-    weight = 70
+    weight = MIX["student"]
 
     def on_start(self):
         super().on_start()
@@ -221,7 +232,7 @@ class MentorUser(SignedInUser):
     """Works through the review queue: looks, signs the oldest entry; home and progress."""
 
     role = "mentor"
-    weight = 18
+    weight = MIX["mentor"]
 
     @task(4)
     def queue(self):
@@ -248,7 +259,7 @@ class CoordinatorUser(SignedInUser):
     """Students, placements, the progress board and home of one college."""
 
     role = "coordinator"
-    weight = 6
+    weight = MIX["coordinator"]
 
     @task(2)
     def students(self):
@@ -271,7 +282,7 @@ class EmployerUser(SignedInUser):
     """The enterprise's outcomes and home."""
 
     role = "employer"
-    weight = 5
+    weight = MIX["employer"]
 
     @task(2)
     def outcomes(self):
@@ -286,7 +297,7 @@ class AdminUser(SignedInUser):
     """The regional department's dashboard."""
 
     role = "admin"
-    weight = 1
+    weight = MIX["admin"]
 
     @task
     def dashboard(self):

@@ -1,4 +1,5 @@
-"""The load bench's one safety rule: it loads addresses of this machine only."""
+"""What the load bench's runner (load.py) and its locust users (load_users.py) share: the mix
+of roles and the one safety rule, that it loads addresses of this machine only."""
 
 import ipaddress
 import socket
@@ -18,3 +19,7 @@ def loopback_refusal(host: str | None) -> str | None:
     if outside:
         return f"{name} is not a loopback address ({', '.join(outside)}): refused"
     return None
+
+
+# Share of each role among the signed-in users (percent): the locust users' weights.
+MIX = {"student": 70, "mentor": 18, "coordinator": 6, "employer": 5, "admin": 1}
