@@ -28,3 +28,22 @@ def test_pages_bench_measures_every_page_and_the_floor(app):
     assert all(c.queries > 0 and c.cpu_ms > 0 and c.wall_ms > 0 for c in costs)
     diary = next(c for c in costs if c.page == "diary week")
     assert diary.path.startswith("/diary/") and diary.path[len("/diary/"):].isdigit()
+
+
+def test_load_bench_refuses_hosts_off_this_machine():
+    rules = _bench_module("load_rules")
+    assert rules.loopback_refusal("http://127.0.0.1:8000") is None
+    assert rules.loopback_refusal("http://localhost:8000") is None
+    assert "not a loopback" in rules.loopback_refusal("http://10.0.0.11:8000")
+    assert rules.loopback_refusal("") is not None
+
+
+def test_load_bench_lists_accounts_of_every_role_in_the_mix(app, database_url):
+    load = _bench_module("load")
+    load_world("small")
+    db.session.commit()
+    accounts = load.list_accounts(database_url, users=10)
+    assert set(accounts) == set(load.MIX)
+    assert all(accounts[role] for role in load.MIX)
+    assert len(accounts["student"]) == 8  # 70 % of 10, and one to spare
+    assert all(email.endswith("shakirt.kz") for emails in accounts.values() for email in emails)
