@@ -5,8 +5,10 @@ run by hand only as it does:
     locust -f bench/load_users.py --headless -t 2m -u 50 -r 10 --host http://127.0.0.1:8000 \
         --accounts accounts.json --think-min 5 --think-max 15 StudentUser MentorUser ...
 
-Refuses a host that is not this machine and a run without a time limit. Every account signs
-in with the demo password, each user on an account of its own (taken in turn from the list).
+The accounts file is {"accounts": {role: [e-mail, …]}, "sessions": {e-mail: [cookie, …]}}.
+Refuses a host that is not this machine and a run without a time limit. Each user takes an
+account of its own (in turn from the list) and signs in through the form with the demo
+password, or, with --reuse-sessions, starts from the session signed in before the run.
 """
 
 import itertools
@@ -26,7 +28,7 @@ ACTIVITY = ("Сварка стыков труб под руководством 
 
 @events.init_command_line_parser.add_listener
 def _options(parser):
-    parser.add_argument("--accounts", default="", help="JSON file: role → list of e-mails")
+    parser.add_argument("--accounts", default="", help="JSON file of accounts and sessions")
     parser.add_argument("--think-min", type=float, default=5.0, help="seconds between actions")
     parser.add_argument("--think-max", type=float, default=15.0)
     parser.add_argument("--reuse-sessions", action="store_true",
@@ -39,6 +41,7 @@ def _options(parser):
 _ACCOUNTS: dict[str, list[str]] = {}
 _SESSIONS: dict[str, list[dict[str, str]]] = {}
 _TURNS: dict[str, itertools.count] = {}
+_SPAWNED: dict[str, str] = {}
 
 
 @events.init.add_listener
@@ -66,9 +69,6 @@ def _spawned(user_count, **_kwargs):
     if path:
         with open(path, "w", encoding="utf-8") as file:
             file.write(str(user_count))
-
-
-_SPAWNED: dict[str, str] = {}
 
 
 def next_account(role: str) -> str:
