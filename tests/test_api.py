@@ -488,3 +488,29 @@ def test_a_blank_year_on_the_dashboard_page_is_no_year(login_as):
     # Found by tests/test_fuzz.py: "?year=+" passed the filter check, then broke the form.
     browser = login_as(builders.coordinator())
     assert browser.get("/dashboard/?year=+").status_code == 200
+
+
+def test_a_deputy_signs_through_the_api_as_on_the_page(client, trainee):
+    """The API asks the same predicate as the review page: a deputy named for today signs."""
+    from app.practice import deputies
+    from tests.conftest import FROZEN_AT
+
+    placement, _secret, _mentor = trainee
+    entry = builders.entry(placement, last_week().monday)
+    deputy = builders.mentor(placement.mentor.enterprise)
+    today = FROZEN_AT.date()
+    deputies.name_deputy(placement.mentor, placement.mentor, deputy, today, today, today=today)
+    stand_in = personal(deputy)
+    stranger = personal(builders.mentor(placement.mentor.enterprise))
+    db.session.commit()
+    refused = client.post(f"/api/v1/diary-entries/{entry.id}/approve",
+                          headers=auth(stranger, **{"If-Match": f'"{entry.version}"'}))
+    assert refused.status_code in (403, 404)
+    assert db.session.get(DiaryEntry, entry.id).status == EntryStatus.SUBMITTED
+    signed = client.post(f"/api/v1/diary-entries/{entry.id}/approve",
+                         headers=auth(stand_in, **{"If-Match": f'"{entry.version}"'}))
+    assert signed.status_code == 200, signed.json
+    assert signed.json["status"] == "approved"
+    db.session.expire_all()
+    stored = db.session.get(DiaryEntry, entry.id)
+    assert stored.status == EntryStatus.APPROVED and stored.signed_for_id == placement.mentor_id

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import DiaryEntry, GraduateOutcome, Placement, utcnow
 from app.outcomes import services as outcome_services
 from app.policy.outcomes import may_record_hire
-from app.policy.parties import is_placement_mentor
+from app.policy.practice import may_sign
 from app.practice.services import DayInput, DiaryViolations, review_entries, save_week
 from app.practice.weeks import Week
 from app.rules import RuleViolation
@@ -174,8 +174,8 @@ def submit_entry(_key, headers, entry_id: int):
 def _review(entry_id: int, headers: dict, approve: bool, comment: str):
     entry = _scoped_one(DiaryEntry, entry_id)
     user = caller()
-    if not is_placement_mentor(user, entry.placement):
-        raise ApiProblem(403, _("Подписывать записи может только наставник этого практиканта."))
+    if refusal := may_sign(user, entry):
+        raise ApiProblem(403, refusal)
     _if_match(headers, etag_of(entry), _dump_entry(entry))
 
     def act():
