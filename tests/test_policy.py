@@ -26,6 +26,7 @@ from app.models import (
     User,
 )
 from app.policy import (
+    agreements,
     assessments,
     documents,
     organisations,
@@ -137,6 +138,12 @@ def _placement(status: PlacementStatus = PlacementStatus.ACTIVE) -> Placement:
                      student_id=8, status=status)
 
 
+def _sent_draft() -> Placement:
+    placement = _placement(PlacementStatus.DRAFT)
+    placement.sent_at = datetime(2026, 11, 2, tzinfo=UTC)
+    return placement
+
+
 def _final(submitted: bool = True) -> Assessment:
     assessment = Assessment(id=200, kind=AssessmentKind.FINAL, placement_id=100,
                             submitted_at=datetime(2026, 11, 1, tzinfo=UTC) if submitted else None)
@@ -157,6 +164,12 @@ CASES = [
      ["coordinator"], ["other_coordinator", "admin", "employer", "mentor", "student"]),
     ("record_offer", placements.may_record_offer, lambda: (_placement(),),
      ["employer"], ["other_employer", "coordinator", "mentor", "student", "admin"]),
+    ("send_agreement", agreements.send_refusal, lambda: (_placement(PlacementStatus.DRAFT),),
+     ["coordinator"], ["other_coordinator", "admin", "employer", "mentor", "student"]),
+    ("answer_agreement", agreements.answer_refusal, lambda: (_sent_draft(),),
+     ["employer"], ["other_employer", "coordinator", "mentor", "student", "admin"]),
+    ("request_change", agreements.change_request_refusal, lambda: (_placement(),),
+     ["coordinator", "employer"], ["other_coordinator", "other_employer", "mentor", "student"]),
     ("write_diary", practice.may_write_diary, lambda: (_placement(),),
      ["student"], ["other_student", "mentor", "coordinator", "employer"]),
     ("assess", assessments.may_assess, lambda: (_placement(),),

@@ -27,6 +27,7 @@ from app.labels import agreement_name
 from app.models import ChangeKind, ChangeRequest, Placement, Role, User, utcnow
 from app.naming import local_name
 from app.placements import acceptance, changes
+from app.policy import agreements
 from app.policy.parties import is_coordinator
 from app.qr import qr_svg
 from app.saving import Saving, commit_or_show
@@ -230,10 +231,10 @@ def acceptance_of(placement: Placement) -> dict:
         "steps": acceptance.timeline(placement),
         "waiting": acceptance.waiting_for(placement),
         "decline_reason": placement.decline_reason,
-        "may_send": acceptance.send_refusal(user, placement) is None,
-        "may_answer": acceptance.answer_refusal(user, placement) is None,
-        "may_acknowledge": acceptance.acknowledge_refusal(user, placement) is None,
-        "may_link": acceptance.guardian_link_refusal(user, placement) is None,
+        "may_send": agreements.send_refusal(user, placement) is None,
+        "may_answer": agreements.answer_refusal(user, placement) is None,
+        "may_acknowledge": agreements.acknowledge_refusal(user, placement) is None,
+        "may_link": agreements.guardian_link_refusal(user, placement) is None,
         "link": queries.latest_link(placement.id) if is_coordinator(user) else None,
         "step_form": StepForm(formdata=None, data=version),
         "decline_form": DeclineForm(formdata=None, data=version),
@@ -322,10 +323,10 @@ def changes_of_placement(placement: Placement) -> dict:
     """The change requests of the agreement with what each proposes, and the reader's forms."""
     user = current_user
     requests_ = changes.requests_of(placement.id)
-    may_request = (changes.request_refusal(user, placement) is None
+    may_request = (agreements.change_request_refusal(user, placement) is None
                    and not any(r.status == "pending" for r in requests_))
     return {
-        "requests": [(r, changes.describe(r), changes.answer_refusal(user, r) is None)
+        "requests": [(r, changes.describe(r), agreements.change_answer_refusal(user, r) is None)
                      for r in requests_],
         "may_request": may_request,
         "form": change_form(placement, formdata=None, data={"version": placement.version})

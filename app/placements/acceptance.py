@@ -20,7 +20,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, select, update
 
 from app.audit import record
-from app.domain.working_time import is_minor
 from app.extensions import db
 from app.labels import FIELDS, register_actions
 from app.models import GuardianLink, Placement, PlacementStatus, Role, User, utcnow
@@ -29,10 +28,12 @@ from app.notifications import messages
 from app.notify import notify
 from app.one_time import find_by_token, new_token, token_hash
 from app.placements.services import _read_again_locked, _record_change
-from app.policy.parties import (
-    is_college_coordinator,
-    is_enterprise_employer,
-    is_placement_student,
+from app.policy.agreements import (
+    acknowledge_refusal,
+    answer_refusal,
+    guardian_link_refusal,
+    needs_guardian,
+    send_refusal,
 )
 from app.rules import RuleViolation
 
@@ -91,12 +92,6 @@ messages.RENDERERS.update({
 
 
 # --- where an agreement stands ---------------------------------------------------------------
-
-
-def needs_guardian(placement: Placement) -> bool:
-    """Whether the trainee is a minor on the first day, so a guardian must confirm."""
-    profile = placement.student.student_profile
-    return bool(profile and is_minor(profile.birth_date, placement.start_date))
 
 
 @dataclass(frozen=True)
@@ -166,55 +161,6 @@ def waiting_for(placement: Placement) -> str | None:
     if waiting:
         return _("Ждём: %(who)s.", who=", ".join(waiting))
     return _("Все стороны согласны: координатор может ввести договор в действие.")
-
-
-# --- who may do what: one predicate per action ----------------------------------------------
-
-
-def send_refusal(user: User, placement: Placement) -> str | None:
-    if not is_college_coordinator(user, placement.college_id):
-        return _("Договор отправляет предприятию координатор колледжа.")
-    if placement.status != PlacementStatus.DRAFT:
-        return _("Отправить можно только черновик договора.")
-    if placement.sent_at is not None and placement.declined_at is None:
-        return _("Договор уже отправлен предприятию.")
-    return None
-
-
-def answer_refusal(user: User, placement: Placement) -> str | None:
-    """Whether the user may accept or decline the agreement for the enterprise."""
-    if not is_enterprise_employer(user, placement.enterprise_id):
-        return _("Принять или отклонить договор может только представитель его предприятия.")
-    if placement.status != PlacementStatus.DRAFT or placement.sent_at is None:
-        return _("Этот договор не ждёт ответа предприятия.")
-    if placement.accepted_at is not None or placement.declined_at is not None:
-        return _("Предприятие уже ответило на этот договор.")
-    return None
-
-
-def acknowledge_refusal(user: User, placement: Placement) -> str | None:
-    if not is_placement_student(user, placement):
-        return _("С договором знакомится сам студент.")
-    if placement.status != PlacementStatus.DRAFT or placement.accepted_at is None:
-        return _("Ознакомиться можно с договором, который принят предприятием.")
-    if placement.acknowledged_at is not None:
-        return _("Вы уже ознакомились с этим договором.")
-    return None
-
-
-def guardian_link_refusal(user: User, placement: Placement) -> str | None:
-    if not is_college_coordinator(user, placement.college_id):
-        return _("Ссылку для законного представителя выдаёт координатор колледжа.")
-    if not needs_guardian(placement):
-        return _("Студенту на дату начала уже 18 лет: подтверждение представителя не нужно.")
-    profile = placement.student.student_profile
-    if profile is None or not (profile.guardian_name and profile.guardian_phone):
-        return _("Сначала укажите имя и телефон законного представителя в карточке студента.")
-    if placement.status != PlacementStatus.DRAFT or placement.accepted_at is None:
-        return _("Ссылку можно выдать, когда предприятие приняло договор.")
-    if placement.guardian_confirmed_at is not None:
-        return _("Законный представитель уже подтвердил договор.")
-    return None
 
 
 def activation_refusal(placement: Placement) -> str | None:

@@ -30,11 +30,15 @@ from app.models import (
 from app.notifications import messages
 from app.notify import notify
 from app.placements import compensation, services
-from app.policy.parties import is_college_coordinator, is_enterprise_employer
+from app.policy.agreements import (
+    COLLEGE,
+    party_of,
+)
+from app.policy.agreements import change_answer_refusal as answer_refusal
+from app.policy.agreements import change_request_refusal as request_refusal
 from app.rules import RuleViolation
 
 MAX_REASON = 2000
-COLLEGE, ENTERPRISE = "college", "enterprise"
 
 register_actions({
     "change_requested": _l("предложено изменение"),
@@ -59,43 +63,6 @@ LABELS.update({
     ChangeStatus.APPROVED: _l("одобрено"),
     ChangeStatus.DECLINED: _l("отклонено"),
 })
-
-
-def party_of(user: User, placement: Placement) -> str | None:
-    """Which party of the agreement the user speaks for, if any."""
-    if is_college_coordinator(user, placement.college_id):
-        return COLLEGE
-    if is_enterprise_employer(user, placement.enterprise_id):
-        return ENTERPRISE
-    return None
-
-
-def request_refusal(user: User, placement: Placement) -> str | None:
-    if party_of(user, placement) is None:
-        return _("Изменение договора предлагает координатор колледжа или представитель "
-                 "предприятия.")
-    if placement.status != PlacementStatus.ACTIVE:
-        return _("Изменения предлагаются только к действующему договору.")
-    return None
-
-
-def answer_refusal(user: User, request: ChangeRequest) -> str | None:
-    """Whether the user may approve or decline the request: the other party, while pending."""
-    party = party_of(user, request.placement)
-    if party is None:
-        return _("Ответить на изменение может только другая сторона договора.")
-    if request.status != ChangeStatus.PENDING:
-        return _("На это изменение уже ответили.")
-    if party == _party_of_request(request):
-        return _("Изменение, предложенное вашей стороной, одобряет или отклоняет другая "
-                 "сторона.")
-    if request.placement.status != PlacementStatus.ACTIVE:
-        return _("Договор больше не действует.")
-    return None
-
-
-def _party_of_request(request: ChangeRequest) -> str:
-    return request.proposed.get("_party", "")
 
 
 def pending_of(placement_id: int) -> ChangeRequest | None:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.policy import (
+    agreements,
     assessments,
     attendance,
     documents,
@@ -61,6 +62,13 @@ ACTIONS: dict[str, Predicate] = {
     "manage_placement": placements.may_manage_placement,
     "import_placements": placements.may_import,
     "record_offer": placements.may_record_offer,
+    # the agreement: acceptance by the parties, changes once in force
+    "send_agreement": agreements.send_refusal,
+    "answer_agreement": agreements.answer_refusal,
+    "acknowledge_agreement": agreements.acknowledge_refusal,
+    "issue_guardian_link": agreements.guardian_link_refusal,
+    "request_change": agreements.change_request_refusal,
+    "answer_change": agreements.change_answer_refusal,
     # practice
     "write_diary": practice.may_write_diary,
     "sign": practice.may_sign,
