@@ -3,17 +3,20 @@ clients acting as any role, a SQL statement counter and a live server for browse
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
 import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -83,11 +86,26 @@ def database_url(tmp_path_factory, worker_id) -> str:
     return url
 
 
+def _truncate(names: str, attempts: int = 5) -> None:
+    """TRUNCATE takes its locks table by table: a request a live server is still finishing may
+    hold one of them and want another, and PostgreSQL breaks the deadlock by aborting us. Then
+    the request ends, and the same statement goes through on the next try."""
+    for attempt in range(attempts):
+        try:
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as error:
+            db.session.rollback()
+            if attempt == attempts - 1 or not isinstance(
+                    error.orig, psycopg.errors.DeadlockDetected):
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def _empty_all_tables() -> None:
     tables = list(reversed(Base.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _truncate(", ".join(f'"{t.name}"' for t in tables))
     else:
         for table in tables:
             db.session.execute(table.delete())

@@ -52,7 +52,7 @@ def test_a_photo_goes_from_the_phone_to_the_review_card(page: Page, live_server,
     expect(page.get_by_text("Добавлено файлов: 1.")).to_be_visible()
     expect(page.get_by_role("img", name="Фото: seam.jpg")).to_be_visible()
     # Visible is the box (its width and height are set); wait for the thumbnail itself to load.
-    page.wait_for_function("document.querySelector('.evidence-list__thumb').complete")
+    expect(page.locator(".evidence-list__thumb").first).to_have_js_property("complete", True)
     assert page.evaluate("document.querySelector('.evidence-list__thumb').naturalWidth") == 320
     page.get_by_role("link", name="К дневнику недели").click()
     expect(page.get_by_role("link", name="Фото и документы: 1")).to_be_visible()
