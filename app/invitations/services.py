@@ -29,15 +29,9 @@ from app.rules import RuleViolation
 MAX_PASSWORD = 200
 
 
-def invite_refusal(actor: User, user: User) -> str | None:
-    """Why a reachable person may not be invited by the actor (see app.policy); None if they
-    may."""
-    return staff_refusal(actor, user)
-
-
 def can_invite(actor: User, user: User) -> bool:
     """Whether the actor may invite the user (and revoke the user's invitation)."""
-    return manages_invitation_of(actor, user) and invite_refusal(actor, user) is None
+    return manages_invitation_of(actor, user) and staff_refusal(actor, user) is None
 
 
 def _close_open(user: User, now: datetime) -> int:
@@ -58,7 +52,7 @@ def invite(actor: User, user: User, now: datetime) -> tuple[Invitation, str]:
         raise RuleViolation(_("У этого пользователя уже есть пароль: приглашение не нужно."))
     if not user.active:
         raise RuleViolation(_("Учётная запись заблокирована: сначала разблокируйте её."))
-    refusal = invite_refusal(actor, user)
+    refusal = staff_refusal(actor, user)
     if refusal:
         raise RuleViolation(refusal)
     _close_open(user, now)
@@ -99,7 +93,7 @@ def _email(user: User, token: str, expires_at: datetime) -> None:
 
 def revoke(actor: User, user: User, now: datetime) -> None:
     """End the user's open invitation, so its link no longer works."""
-    refusal = invite_refusal(actor, user)
+    refusal = staff_refusal(actor, user)
     if refusal:
         raise RuleViolation(refusal)
     if not _close_open(user, now):
