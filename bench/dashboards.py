@@ -84,14 +84,18 @@ def busiest_users(app: Flask) -> dict[str, str]:
     the longest diary on an active placement: the heaviest dashboard and home of each role."""
     with app.app_context():
         def top(column):
-            return select(column).group_by(column).order_by(func.count().desc()).limit(1)
+            return (select(column).group_by(column)
+                    .order_by(func.count().desc(), column).limit(1))
 
         return {
-            "admin": db.session.scalar(select(User.email).where(User.role == Role.ADMIN)),
+            "admin": db.session.scalar(select(User.email).where(User.role == Role.ADMIN)
+                                       .order_by(User.id).limit(1)),
             "coordinator": db.session.scalar(select(User.email).where(
-                User.role == Role.COORDINATOR, User.college_id.in_(top(Placement.college_id)))),
+                User.role == Role.COORDINATOR, User.college_id.in_(top(Placement.college_id)))
+                .order_by(User.id).limit(1)),
             "employer": db.session.scalar(select(User.email).where(
-                User.role == Role.EMPLOYER, User.enterprise_id.in_(top(Placement.enterprise_id)))),
+                User.role == Role.EMPLOYER, User.enterprise_id.in_(top(Placement.enterprise_id)))
+                .order_by(User.id).limit(1)),
             "mentor": db.session.scalar(select(User.email).where(User.id.in_(
                 top(Placement.mentor_id).where(Placement.status == PlacementStatus.ACTIVE)))),
             "student": db.session.scalar(select(User.email).where(User.id.in_(

@@ -29,7 +29,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from dashboards import ensure_world, make_app  # noqa: E402
+from dashboards import busiest_users, ensure_world, make_app  # noqa: E402
 from hello import hello_app  # noqa: E402
 
 from app.extensions import db  # noqa: E402
@@ -38,7 +38,6 @@ from app.models import (  # noqa: E402
     EntryStatus,
     Placement,
     PlacementStatus,
-    Role,
     User,
 )
 
@@ -80,22 +79,16 @@ class PageCost:
 
 
 def busiest_accounts(app: Flask) -> dict[str, Account]:
-    """The heaviest account of each role: the student whose active placement has most diary
-    entries, the mentor with most entries waiting, the coordinator of the college and the
-    employer of the enterprise with most placements, the first admin."""
+    """The heaviest account of each role: the dashboards' busiest admin, coordinator and
+    employer (`bench/dashboards.py`), the student whose active placement has most diary entries
+    (with that placement, for the diary week) and the mentor with most entries waiting (the
+    review queue's heaviest)."""
+    users = busiest_users(app)
     with app.app_context():
         session = db.session
-
-        def top(column, *where):
-            return (select(column).where(*where).group_by(column)
-                    .order_by(func.count().desc(), column).limit(1))
-
-        def first_email(*where) -> str | None:
-            return session.scalar(select(User.email).where(*where).order_by(User.id).limit(1))
-
-        active = Placement.status == PlacementStatus.ACTIVE
         placement_id = session.scalar(
-            select(DiaryEntry.placement_id).join(Placement).where(active)
+            select(DiaryEntry.placement_id).join(Placement)
+            .where(Placement.status == PlacementStatus.ACTIVE)
             .group_by(DiaryEntry.placement_id)
             .order_by(func.count().desc(), DiaryEntry.placement_id).limit(1))
         mentor_id = session.scalar(
@@ -107,14 +100,8 @@ def busiest_accounts(app: Flask) -> dict[str, Account]:
             "student": Account(session.scalar(
                 select(User.email).join(Placement, Placement.student_id == User.id)
                 .where(Placement.id == placement_id)), placement_id),
-            "mentor": Account(first_email(User.id == mentor_id)),
-            "coordinator": Account(first_email(
-                User.role == Role.COORDINATOR,
-                User.college_id.in_(top(Placement.college_id)))),
-            "employer": Account(first_email(
-                User.role == Role.EMPLOYER,
-                User.enterprise_id.in_(top(Placement.enterprise_id)))),
-            "admin": Account(first_email(User.role == Role.ADMIN)),
+            "mentor": Account(session.scalar(select(User.email).where(User.id == mentor_id))),
+            **{role: Account(users[role]) for role in ("coordinator", "employer", "admin")},
         }
         return {role: account for role, account in accounts.items() if account.email}
 
